@@ -1,0 +1,9 @@
+// The media layer: every ffmpeg/ffprobe process, network fetch and image decode of the engine.
+export { ffmpegPath, ffprobePath } from './binaries.js';
+export { fetchMedia, type FetchMediaOptions } from './fetch.js';
+export { blockedAddressReason, resolveAllowedAddress, systemResolver, type HostResolver, type ResolvedAddress } from './address-guard.js';
+export { probeMedia, type MediaProbe } from './probe.js';
+export { decodeAudioMono, type DecodedAudio, type DecodeAudioOptions } from './audio-decode.js';
+export { loadImageRgba, outputSize as imageOutputSize, type LoadImageOptions, type RgbaImage } from './image.js';
+export { openVideoEncoder, withVideoEncoder, type VideoEncoder, type VideoEncoderOptions } from './encoder.js';
+export { decodeVideoFrames, type DecodedFrame, type DecodeVideoOptions } from './video-decode.js';

@@ -1,0 +1,36 @@
+// One face of one image, rendered frame by frame: the source frame is copied, the face region
+// warped to the frame's pose, and the mouth interior painted where the lips part.
+import { buildFaceRig, type FacePose, type FaceRig } from './face-rig.js';
+import { mouthPaletteFromImage, paintMouthInterior, type MouthPalette } from './mouth-interior.js';
+import { allocatePosedFrame, poseFace, type PosedFrame } from './pose.js';
+import { warpTriangles, type RgbaBuffer } from './warp.js';
+
+export class FaceRenderer {
+  readonly rig: FaceRig;
+  private readonly palette: MouthPalette;
+  private readonly posed: PosedFrame;
+
+  constructor(private readonly source: RgbaBuffer, landmarks: Float32Array, meshTriangles: Uint16Array) {
+    this.rig = buildFaceRig(landmarks, meshTriangles, source.width, source.height);
+    this.palette = mouthPaletteFromImage(source, landmarks);
+    this.posed = allocatePosedFrame(this.rig);
+  }
+
+  /** Render `pose` into `out` (RGBA, the source's size); `out` must not be the source buffer. */
+  render(pose: FacePose, out: Uint8Array): void {
+    out.set(this.source.data);
+    this.renderOver(pose, out);
+  }
+
+  /** Warp and paint over a frame that already holds the source pixels (lets callers compose several faces). */
+  renderOver(pose: FacePose, out: Uint8Array): void {
+    poseFace(this.rig, pose, this.posed);
+    warpTriangles(this.source, out, this.rig.source, this.posed.points, this.rig.triangles);
+    paintMouthInterior(out, this.source.width, this.source.height, this.posed.mouth, this.palette);
+  }
+
+  /** The posed vertex positions of the last render (for tests and debugging overlays). */
+  get lastPosedPoints(): Float32Array {
+    return this.posed.points;
+  }
+}

@@ -1,0 +1,12 @@
+// The renderer: pose a face rig per frame and paint it over the untouched source frame.
+export { buildFaceRig, REST_POSE } from './face-rig.js';
+export type { FaceRig, FacePose } from './face-rig.js';
+export { poseFace, allocatePosedFrame } from './pose.js';
+export type { PosedFrame, MouthGeometry } from './pose.js';
+export { idleMotion, seededRandom } from './idle-motion.js';
+export type { IdleTrack } from './idle-motion.js';
+export { mouthPaletteFromImage, paintMouthInterior } from './mouth-interior.js';
+export type { MouthPalette } from './mouth-interior.js';
+export { warpTriangles } from './warp.js';
+export type { RgbaBuffer } from './warp.js';
+export { FaceRenderer } from './face-renderer.js';

@@ -1,0 +1,70 @@
+// The engine's public vocabulary: what a pipeline takes and what it reports. Nothing here knows
+// about HTTP, accounts or the database (STYLE: engine imports nothing from the rest).
+
+export type Resolution = '480p' | '720p';
+
+/** Shorter side of the output in pixels for each resolution name. */
+export const SHORT_SIDE: Record<Resolution, number> = { '480p': 480, '720p': 720 };
+
+export const OUTPUT_FPS = 25;
+
+/** Stages reported through progress callbacks, in the order a pipeline runs them. */
+export type Stage = 'queued' | 'fetch' | 'analyse' | 'render' | 'encode' | 'finalize';
+
+export interface ProgressEvent {
+  stage: Stage;
+  /** 0..1 over the whole job. */
+  progress: number;
+}
+
+export interface EngineLimits {
+  /** Longest accepted audio, seconds. */
+  maxAudioSeconds: number;
+  /** Largest accepted download, bytes. */
+  maxDownloadBytes: number;
+  /** Largest accepted image, width × height in pixels (checked from the header, before decoding). */
+  maxImagePixels: number;
+  /** Whether media URLs may resolve to loopback/private/link-local addresses. */
+  allowPrivateUrls: boolean;
+  /** Per-download timeout, ms. */
+  fetchTimeoutMs: number;
+}
+
+export const DEFAULT_LIMITS: EngineLimits = {
+  maxAudioSeconds: 300,
+  maxDownloadBytes: 200 * 1024 * 1024,
+  maxImagePixels: 40_000_000,
+  allowPrivateUrls: false,
+  fetchTimeoutMs: 60_000,
+};
+
+/** A media input: an http(s) URL to fetch, or a local file path (CLI, uploads). */
+export type MediaSource = { url: string } | { path: string };
+
+export interface LipsyncImageRequest {
+  image: MediaSource;
+  audio: MediaSource;
+  resolution: Resolution;
+  /** 0..2147483647; drives idle motion (blinks, head sway) only, never the sync. */
+  seed: number;
+}
+
+export interface RunOptions {
+  /** Where the finished MP4 goes. */
+  outputPath: string;
+  /** Scratch directory owned by this run; the pipeline may write anything there. */
+  workDir: string;
+  signal?: AbortSignal;
+  onProgress?: (event: ProgressEvent) => void;
+  limits?: Partial<EngineLimits>;
+}
+
+export interface RunResult {
+  /** Output duration in seconds (equals the input audio's). */
+  durationSeconds: number;
+  width: number;
+  height: number;
+  frames: number;
+  /** Per-stage wall milliseconds. */
+  timings: Record<string, number>;
+}

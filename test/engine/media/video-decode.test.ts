@@ -1,0 +1,95 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { decodeVideoFrames, type DecodedFrame } from '../../../src/engine/media/index.js';
+import { childPids, eventually, ffmpeg, HTML_PAGE, makeTempDir, withRotateTag, writeClip, writeTone } from './media-fixtures.js';
+
+async function collect(frames: AsyncIterable<DecodedFrame>): Promise<DecodedFrame[]> {
+  const out: DecodedFrame[] = [];
+  for await (const frame of frames) out.push(frame);
+  return out;
+}
+
+function isRed(frame: DecodedFrame, x: number, y: number): boolean {
+  const i = (y * frame.width + x) * 4;
+  const [r, g, b] = frame.rgba.subarray(i, i + 3);
+  return r > 180 && g < 80 && b < 80;
+}
+
+describe('decodeVideoFrames', () => {
+  test('yields every frame as RGBA at the source size', async (t) => {
+    const dir = await makeTempDir(t);
+    const path = await writeClip(join(dir, 'clip.mp4'), { seconds: 0.5, width: 64, height: 48, fps: 20 });
+    const frames = await collect(decodeVideoFrames(path));
+    assert.equal(frames.length, 10);
+    assert.deepEqual(frames.map((f) => f.index), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    for (const f of frames) {
+      assert.deepEqual([f.width, f.height, f.rgba.length], [64, 48, 64 * 48 * 4]);
+    }
+    assert.notDeepEqual(frames[0].rgba, frames[9].rgba, 'testsrc moves between frames');
+  });
+
+  test('scales to a requested width keeping the aspect, and resamples the frame rate', async (t) => {
+    const dir = await makeTempDir(t);
+    const path = await writeClip(join(dir, 'clip.mp4'), { seconds: 1, width: 64, height: 48, fps: 30 });
+    const frames = await collect(decodeVideoFrames(path, { width: 32, fps: 10 }));
+    assert.equal(frames.length, 10);
+    assert.deepEqual([frames[0].width, frames[0].height], [32, 24]);
+  });
+
+  test('turns rotated videos upright', async (t) => {
+    const dir = await makeTempDir(t);
+    const stored = join(dir, 'stored.mp4');
+    // Stored landscape, red strip along the left edge.
+    await ffmpeg(['-f', 'lavfi', '-i', 'color=c=blue:size=64x48:rate=10:duration=0.2,drawbox=x=0:y=0:w=16:h=48:c=red:t=fill',
+      '-c:v', 'libx264', '-pix_fmt', 'yuv420p', stored]);
+    const turned = await withRotateTag(stored, join(dir, 'turned.mp4'), 270); // probes as rotation 90
+    const [first] = await collect(decodeVideoFrames(turned));
+    assert.deepEqual([first.width, first.height], [48, 64]);
+    // A 90° clockwise turn moves the left edge to the top.
+    assert.ok(isRed(first, 24, 4), 'the top is red');
+    assert.ok(!isRed(first, 24, 60), 'the bottom is not');
+  });
+
+  test('stops ffmpeg when the consumer stops early', async (t) => {
+    const dir = await makeTempDir(t);
+    const path = await writeClip(join(dir, 'clip.mp4'), { seconds: 4, width: 320, height: 240, fps: 25 });
+    const before = new Set(await childPids());
+    let seen = 0;
+    for await (const frame of decodeVideoFrames(path)) {
+      seen = frame.index + 1;
+      if (seen === 3) break;
+    }
+    assert.equal(seen, 3);
+    await eventually(async () => (await childPids()).every((pid) => before.has(pid)), 'the decoder ffmpeg to exit');
+  });
+
+  test('stops when the caller aborts', async (t) => {
+    const dir = await makeTempDir(t);
+    const path = await writeClip(join(dir, 'clip.mp4'), { seconds: 4, width: 320, height: 240, fps: 25 });
+    const controller = new AbortController();
+    await assert.rejects(
+      (async () => {
+        for await (const frame of decodeVideoFrames(path, { signal: controller.signal })) {
+          if (frame.index === 1) controller.abort();
+        }
+      })(),
+      { name: 'AbortedError' },
+    );
+  });
+
+  test('refuses files without a video track', async (t) => {
+    const dir = await makeTempDir(t);
+    const tone = await writeTone(join(dir, 'tone.wav'), { seconds: 0.5 });
+    await assert.rejects(collect(decodeVideoFrames(tone, { field: 'formState.video' })), {
+      name: 'InvalidMediaError',
+      message: 'Invalid video format: formState.video could not be decoded (it has no video track)',
+    });
+    const page = join(dir, 'clip.mp4');
+    await writeFile(page, HTML_PAGE);
+    await assert.rejects(collect(decodeVideoFrames(page, { field: 'formState.video' })), {
+      message: 'Invalid video format: formState.video could not be decoded (it looks like HTML)',
+    });
+  });
+});

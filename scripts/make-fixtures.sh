@@ -310,9 +310,26 @@ done
 printf 'This is plain text, not an MP3 file. Mouthpiece must reject it as invalid media.\n' >"$OUT/not-media.mp3"
 
 # ---------------------------------------------------------------------------------------------
+# Phrases for the audio-analysis unit tests (test/engine/audio): espeak-ng's English voice at its
+# native 22050 Hz, stored losslessly as 16 kHz mono FLAC so the tests need no synthesiser. The file
+# name is the phrase in lower case with runs of other characters turned into '-' (see
+# test/engine/audio/speech-fixtures.ts, espeakFixtureName).
+mkdir -p "$OUT/espeak"
+for phrase in 'Hello there, how are you today?' \
+  'The quick brown fox jumps over the lazy dog. My mother bought a map of Boston.' \
+  'The quick brown fox jumps over the lazy dog.' \
+  'a e i o u' 'fee' 'mama papa baba' 'tata tata'; do
+  slug="$(printf '%s' "$phrase" | tr '[:upper:]' '[:lower:]' | sed -E 's/[^a-z0-9]+/-/g; s/^-|-$//g')"
+  espeak-ng -v en -w "$WORK/phrase.wav" "$phrase"
+  "$FFMPEG" -v error -y -i "$WORK/phrase.wav" -ac 1 -ar 16000 -sample_fmt s16 -c:a flac \
+    -fflags +bitexact -flags:a +bitexact -map_metadata -1 "$OUT/espeak/$slug.flac"
+done
+
+# ---------------------------------------------------------------------------------------------
 # Report what was made (this table is what README.md's durations come from).
 printf '\n%-26s %-9s %-11s %-9s %-10s %s\n' file codec size/rate channels duration bytes
 for f in "$OUT"/*; do
+  [ -f "$f" ] || continue
   name="$(basename "$f")"
   case "$name" in *.json|*.md|not-media.mp3) continue ;; esac
   "$FFPROBE" -v error -show_entries stream=codec_name,width,height,sample_rate,channels:format=duration \

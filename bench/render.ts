@@ -45,17 +45,19 @@ async function main(): Promise<void> {
     console.log('resolution | job wall s | job fps | x real time | baseline encode s | job / baseline');
     for (const resolution of ['480p', '720p'] as Resolution[]) {
       const job: number[] = [], base: number[] = [];
+      let stages: Record<string, number> = {};
       for (let r = 0; r < REPEATS; r++) {
         base.push(await baselineEncode(imagePath, audioPath, resolution === '480p' ? 480 : 720, frames, join(work, 'base.mp4')));
         const started = performance.now();
-        await renderLipsyncImage(
+        const result = await renderLipsyncImage(
           { image: { path: imagePath }, audio: { path: audioPath }, resolution, seed: 42 },
           { outputPath: join(work, `out-${resolution}.mp4`), workDir: join(work, `job-${r}`) },
         );
         job.push(performance.now() - started);
+        stages = result.timings;
       }
       const j = median(job) / 1000, b = median(base) / 1000;
-      console.log(`${resolution.padEnd(10)} | ${j.toFixed(2).padStart(10)} | ${(frames / j).toFixed(1).padStart(7)} | ${(CLIP_SECONDS / j).toFixed(2).padStart(11)} | ${b.toFixed(2).padStart(17)} | ${(j / b).toFixed(2).padStart(14)}`);
+      console.log(`${resolution.padEnd(10)} | ${j.toFixed(2).padStart(10)} | ${(frames / j).toFixed(1).padStart(7)} | ${(CLIP_SECONDS / j).toFixed(2).padStart(11)} | ${b.toFixed(2).padStart(17)} | ${(j / b).toFixed(2).padStart(14)}   stages ms ${JSON.stringify(stages)}`);
     }
     console.log('targets (720p): job / baseline <= 1.5, x real time >= 3');
   } finally {

@@ -3,7 +3,8 @@
 // Node 20's --test does not expand globs, so the file list is gathered here. Pass paths or
 // substrings as arguments to run a subset: `npm test -- audio`.
 import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 function collect(dir) {
@@ -25,9 +26,17 @@ if (files.length === 0) {
   console.error('no test files matched');
   process.exit(1);
 }
+// Human-readable progress on stdout, and a TAP copy whose totals become the closing
+// "N passed, N failed" line that CI reads.
+const tapFile = join(mkdtempSync(join(tmpdir(), 'mouthpiece-tests-')), 'results.tap');
 const result = spawnSync(
   process.execPath,
-  ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-reporter=spec', ...files],
+  ['--import', 'tsx', '--test', '--test-concurrency=1',
+    '--test-reporter=spec', '--test-reporter-destination=stdout',
+    '--test-reporter=tap', `--test-reporter-destination=${tapFile}`, ...files],
   { stdio: 'inherit', env: { ...process.env, NODE_ENV: 'test' } },
 );
+const tap = existsSync(tapFile) ? readFileSync(tapFile, 'utf8') : '';
+const total = (name) => Number([...tap.matchAll(new RegExp(`^# ${name} (\\d+)$`, "gm"))].at(-1)?.[1] ?? 0);
+console.log(`${total('pass')} passed, ${total('fail') + total('cancelled')} failed, ${total('skipped')} skipped`);
 process.exit(result.status ?? 1);

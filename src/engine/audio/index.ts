@@ -31,7 +31,12 @@ export function mouthControlsFromAudio(
   sampleRate: number,
   opts: SpeechAnalysisOptions,
 ): MouthControls {
-  const { features, activity } = analyseSpeech(samples, sampleRate);
+  return mouthControlsFromAnalysis(analyseSpeech(samples, sampleRate), opts);
+}
+
+/** Mouth controls from an analysis already made (the pipelines analyse once, check, then animate). */
+export function mouthControlsFromAnalysis(analysis: SpeechAnalysis, opts: SpeechAnalysisOptions): MouthControls {
+  const { features, activity } = analysis;
   if (activity.speechHops === 0) return restControls(opts);
   return mouthControlsFromFeatures(features, activity, opts);
 }
@@ -41,7 +46,10 @@ export function mouthControlsFromAudio(
  * unvoiced hiss, or less than ~0.2 s of speech-like sound.
  */
 export function assertHasSpeech(samples: Float32Array, sampleRate: number): void {
-  const { activity, speechSeconds } = analyseSpeech(samples, sampleRate);
+  assertAnalysisHasSpeech(analyseSpeech(samples, sampleRate));
+}
+
+export function assertAnalysisHasSpeech({ activity, speechSeconds }: SpeechAnalysis): void {
   if (activity.speechHops === 0) {
     throw new NoSpeechError('No speech found in audio: the track is silent or contains only faint noise');
   }

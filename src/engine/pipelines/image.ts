@@ -2,7 +2,7 @@
 // fetch → analyse (decode audio, find the face, audio → mouth controls) → render + encode
 // (streamed: frame i+1 is drawn while ffmpeg takes frame i).
 import { mkdir } from 'node:fs/promises';
-import { mouthControlsFromAudio, assertHasSpeech } from '../audio/index.js';
+import { analyseSpeech, assertAnalysisHasSpeech, mouthControlsFromAnalysis } from '../audio/index.js';
 import { InvalidMediaError, NoFaceError } from '../errors.js';
 import { detectFaces, faceMeshTriangles, loadFaceDetector, type DetectedFace } from '../face/index.js';
 import { decodeAudioMono, fetchMedia, loadImageRgba, openVideoEncoder } from '../media/index.js';
@@ -17,10 +17,15 @@ import { StageClock } from './stage-clock.js';
 const MIN_FACE_SCORE = 0.7;
 const ANALYSIS_SAMPLE_RATE = 16_000;
 
-/** Load models now so the first job does not pay for it (call once per worker process). */
+/**
+ * Load models and run one detection now, so the first job does not pay for it (call once per
+ * worker process; ≈ 0.7 s).
+ */
 export async function prepareEngine(): Promise<void> {
   await loadFaceDetector();
   await faceMeshTriangles();
+  const blank = { data: new Uint8Array(256 * 256 * 4).fill(128), width: 256, height: 256 };
+  await detectFaces(blank);
 }
 
 /** The face lipsync-image animates: the largest one the detector is confident about. */
@@ -42,18 +47,32 @@ export async function renderLipsyncImage(req: LipsyncImageRequest, opts: RunOpti
   ]);
 
   clock.enter('analyse');
-  const audio = await decodeAudioMono(audioPath, {
-    sampleRate: ANALYSIS_SAMPLE_RATE, maxSeconds: limits.maxAudioSeconds, signal: opts.signal, field: 'formState.audio',
-  });
-  if (audio.durationSeconds <= 0) throw new InvalidMediaError('The audio at formState.audio contains no samples');
-  assertHasSpeech(audio.samples, audio.sampleRate);
-  const image = await loadImageRgba(imagePath, {
-    shortSide: SHORT_SIDE[req.resolution], maxPixels: limits.maxImagePixels, field: 'formState.image',
-  });
-  clock.checkAborted();
-  const face = chooseSpeakerFace(await detectFaces(image));
+  // The audio (ffmpeg decode, then analysis) and the image (decode, then face detection) are
+  // independent: start both, so ffmpeg and sharp work while the other side computes.
+  const speechReady = (async () => {
+    const audio = await decodeAudioMono(audioPath, {
+      sampleRate: ANALYSIS_SAMPLE_RATE, maxSeconds: limits.maxAudioSeconds, signal: opts.signal, field: 'formState.audio',
+    });
+    if (audio.durationSeconds <= 0) throw new InvalidMediaError('The audio at formState.audio contains no samples');
+    const analysis = analyseSpeech(audio.samples, audio.sampleRate);
+    assertAnalysisHasSpeech(analysis);
+    return { audio, analysis };
+  })();
+  const faceReady = (async () => {
+    const image = await loadImageRgba(imagePath, {
+      shortSide: SHORT_SIDE[req.resolution], maxPixels: limits.maxImagePixels, field: 'formState.image',
+    });
+    clock.checkAborted();
+    return { image, face: chooseSpeakerFace(await detectFaces(image)) };
+  })();
+  // Report the audio's problem first when both fail: it is the one users most often get wrong.
+  const [speech, faceResult] = await Promise.allSettled([speechReady, faceReady]);
+  if (speech.status === 'rejected') throw speech.reason;
+  if (faceResult.status === 'rejected') throw faceResult.reason;
+  const { audio, analysis } = speech.value;
+  const { image, face } = faceResult.value;
   const frameCount = Math.max(1, Math.round(audio.durationSeconds * OUTPUT_FPS));
-  const controls = mouthControlsFromAudio(audio.samples, audio.sampleRate, { fps: OUTPUT_FPS, frameCount });
+  const controls = mouthControlsFromAnalysis(analysis, { fps: OUTPUT_FPS, frameCount });
   const renderer = new FaceRenderer(image, face.points, await faceMeshTriangles());
   const idle = idleMotion(req.seed, frameCount, OUTPUT_FPS, renderer.rig.interOcular);
 

@@ -1,6 +1,6 @@
 // One face of one image, rendered frame by frame: the source frame is copied, the face region
 // warped to the frame's pose, and the mouth interior painted where the lips part.
-import { buildFaceRig, type FacePose, type FaceRig } from './face-rig.js';
+import { buildFaceRig, type FacePose, type FaceRig, type RigOptions } from './face-rig.js';
 import { mouthPaletteFromImage, paintMouthInterior, type MouthPalette } from './mouth-interior.js';
 import { allocatePosedFrame, poseFace, type PosedFrame } from './pose.js';
 import { warpTriangles, type RgbaBuffer } from './warp.js';
@@ -10,8 +10,8 @@ export class FaceRenderer {
   private readonly palette: MouthPalette;
   private readonly posed: PosedFrame;
 
-  constructor(private readonly source: RgbaBuffer, landmarks: Float32Array, meshTriangles: Uint16Array) {
-    this.rig = buildFaceRig(landmarks, meshTriangles, source.width, source.height);
+  constructor(private readonly source: RgbaBuffer, landmarks: Float32Array, meshTriangles: Uint16Array, options: RigOptions = {}) {
+    this.rig = buildFaceRig(landmarks, meshTriangles, source.width, source.height, options);
     this.palette = mouthPaletteFromImage(source, landmarks);
     this.posed = allocatePosedFrame(this.rig);
   }

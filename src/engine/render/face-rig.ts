@@ -6,9 +6,15 @@ import { topology } from '../face/index.js';
 
 const T = topology;
 const OVAL = T.FACE_OVAL;
-/** Ring scales around the face-oval centroid: the first ring covers ears, hair and neck. */
-const RING1_SCALE = 1.3;
-const RING2_SCALE = 1.75;
+/**
+ * Ring scales around the face-oval centroid: the first ring covers ears, hair and neck; the
+ * second bounds the warped region. Two faces close together need smaller rings so their warped
+ * regions do not overlap.
+ */
+export interface RigOptions {
+  ringScales?: [number, number];
+}
+const DEFAULT_RING_SCALES: [number, number] = [1.3, 1.75];
 
 /** What a frame asks of the face. Mouth values come from the audio, the rest from idle motion. */
 export interface FacePose {
@@ -91,14 +97,17 @@ function partOfMeshVertex(): Uint8Array {
 }
 
 /** Build the rig from the landmarks of one face in an image of the given size. */
-export function buildFaceRig(points: Float32Array, meshTriangles: Uint16Array, width: number, height: number): FaceRig {
+export function buildFaceRig(
+  points: Float32Array, meshTriangles: Uint16Array, width: number, height: number, options: RigOptions = {},
+): FaceRig {
+  const ringScales = options.ringScales ?? DEFAULT_RING_SCALES;
   const n = T.MESH_POINTS, ringN = OVAL.length;
   const vertexCount = n + 2 * ringN;
   const source = new Float32Array(vertexCount * 2);
   source.set(points.subarray(0, n * 2));
   const [ocx, ocy] = centroid(points, OVAL);
   for (let r = 0; r < 2; r++) {
-    const scale = r === 0 ? RING1_SCALE : RING2_SCALE;
+    const scale = ringScales[r];
     for (let i = 0; i < ringN; i++) {
       const v = n + r * ringN + i;
       const x = ocx + (points[2 * OVAL[i]] - ocx) * scale;

@@ -1,6 +1,6 @@
 // The renderer: pose a face rig per frame and paint it over the untouched source frame.
 export { buildFaceRig, REST_POSE } from './face-rig.js';
-export type { FaceRig, FacePose } from './face-rig.js';
+export type { FaceRig, FacePose, RigOptions } from './face-rig.js';
 export { poseFace, allocatePosedFrame } from './pose.js';
 export type { PosedFrame, MouthGeometry } from './pose.js';
 export { idleMotion, seededRandom } from './idle-motion.js';

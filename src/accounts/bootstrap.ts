@@ -1,0 +1,45 @@
+// First start: an empty database gets an admin account and one key named "default", so a fresh
+// install is usable at once. The key is returned for printing exactly once; later starts see an
+// account and return nothing.
+import type { Account, Store } from '../store/index.js';
+import { mintApiKey, randomId } from './api-keys.js';
+
+export const BOOTSTRAP_KEY_NAME = 'default';
+
+export type BootstrapResult = { created: true; accountId: string; key: string } | { created: false };
+
+export async function ensureBootstrapAccount(store: Store, now = Date.now()): Promise<BootstrapResult> {
+  const account = newAdminAccount(now);
+  const { key, record } = mintApiKey(account.id, BOOTSTRAP_KEY_NAME, now);
+  const created = await store.accounts.createFirstAccountWithKey(account, record);
+  return created ? { created: true, accountId: account.id, key } : { created: false };
+}
+
+/**
+ * The account operator commands act on when none is named: the first admin, created (without a
+ * key) if the database is still empty, e.g. `keys create` run before the first server start.
+ */
+export async function findOrCreateAdminAccount(store: Store, now = Date.now()): Promise<Account> {
+  const existing = await store.accounts.findFirstAdmin();
+  if (existing) return existing;
+  const account = newAdminAccount(now);
+  await store.accounts.create(account);
+  return account;
+}
+
+function newAdminAccount(now: number): Account {
+  return { id: randomId('acct_'), email: null, isAdmin: true, createdAt: now };
+}
+
+/** The text printed once on first start, the key on a line of its own. */
+export function bootstrapKeyNotice(key: string): string {
+  return [
+    '',
+    'Mouthpiece created an admin account and its first API key. It is shown only this once; store it now:',
+    '',
+    key,
+    '',
+    'More keys: npx mouthpiece keys create --name NAME',
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,56 @@
+// POST /api/v1/lipsync-image, /lipsync-video, /lipsync-image-multi: validate, queue, answer the
+// job id. Rendering happens in the worker pool; this never waits for it.
+import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { JobService } from '../../jobs/index.js';
+import type { JobModel } from '../../store/index.js';
+import { invalidRequest } from '../errors.js';
+import {
+  LipsyncImageBody,
+  LipsyncImageMultiBody,
+  LipsyncVideoBody,
+  SubmitResponse,
+  type SubmitBody,
+} from '../schemas.js';
+
+export interface LipsyncRoutesOptions {
+  jobs: JobService;
+  /** With private URLs allowed (tests, on-premises), webhooks may be plain http. */
+  allowPrivateUrls: boolean;
+}
+
+const ENDPOINTS: Array<{ model: JobModel; body: typeof LipsyncImageBody | typeof LipsyncVideoBody | typeof LipsyncImageMultiBody }> = [
+  { model: 'lipsync-image', body: LipsyncImageBody },
+  { model: 'lipsync-video', body: LipsyncVideoBody },
+  { model: 'lipsync-image-multi', body: LipsyncImageMultiBody },
+];
+
+export async function lipsyncRoutes(app: FastifyInstance, options: LipsyncRoutesOptions): Promise<void> {
+  const typed = app.withTypeProvider<TypeBoxTypeProvider>();
+  for (const { model, body } of ENDPOINTS) {
+    typed.post(
+      `/${model}`,
+      { schema: { body, response: { 200: SubmitResponse } } },
+      async (request) => {
+        const { formState, webhook } = request.body as SubmitBody;
+        if (webhook !== undefined) checkWebhookScheme(webhook, options.allowPrivateUrls);
+        const job = await options.jobs.submit({
+          accountId: request.caller.accountId,
+          keyId: request.caller.keyId,
+          model,
+          formState: formState as Record<string, unknown>,
+          webhook,
+        });
+        request.log.info({ jobId: job.id, model }, 'job queued');
+        return { id: job.id, status: 'processing' as const };
+      },
+    );
+  }
+}
+
+/** The contract wants HTTPS webhooks; plain http only where private URLs are allowed anyway. */
+function checkWebhookScheme(webhook: string, allowPrivateUrls: boolean): void {
+  if (/^https:/i.test(webhook)) return;
+  if (allowPrivateUrls) return;
+  throw invalidRequest('webhook must be an https URL', 'webhook');
+}

@@ -1,0 +1,53 @@
+// Builds the HTTP application from its plugins. No behaviour lives here: each concern is a
+// plugin under api/, and the services they call are handed in ready-made.
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import type { ApiKeyService } from './accounts/index.js';
+import { apiKeyAuth } from './api/auth.js';
+import { errorHandling } from './api/error-handler.js';
+import { requestIdFor, requestIdHeader } from './api/request-id.js';
+import { healthRoutes, type Readiness } from './api/routes/health.js';
+import { jobRoutes } from './api/routes/jobs.js';
+import { lipsyncRoutes } from './api/routes/lipsync.js';
+import { outputRoutes } from './api/routes/outputs.js';
+import type { JobService } from './jobs/index.js';
+
+export interface ServerDependencies {
+  logger: Logger;
+  apiKeys: ApiKeyService;
+  jobs: JobService;
+  readiness: Readiness;
+  publicUrl: string;
+  allowPrivateUrls: boolean;
+  outputsDir: string;
+}
+
+/** Requests are a few URLs and options; anything near this size is not a real client. */
+const BODY_LIMIT_BYTES = 256 * 1024;
+
+export async function buildServer(deps: ServerDependencies): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: deps.logger as FastifyBaseLogger,
+    genReqId: requestIdFor,
+    bodyLimit: BODY_LIMIT_BYTES,
+    ajv: {
+      // Validation must not rewrite what clients sent: no dropped fields, no "42" → 42. The
+      // first error is the one reported; verbose keeps the failing schema for the message.
+      customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false, verbose: true },
+    },
+  });
+
+  await app.register(requestIdHeader);
+  await app.register(errorHandling);
+  await app.register(healthRoutes, { readiness: deps.readiness });
+  await app.register(outputRoutes, { outputsDir: deps.outputsDir });
+  await app.register(
+    async (v1) => {
+      await v1.register(apiKeyAuth, { apiKeys: deps.apiKeys });
+      await v1.register(lipsyncRoutes, { jobs: deps.jobs, allowPrivateUrls: deps.allowPrivateUrls });
+      await v1.register(jobRoutes, { jobs: deps.jobs, publicUrl: deps.publicUrl });
+    },
+    { prefix: '/api/v1' },
+  );
+  return app;
+}

@@ -1,0 +1,42 @@
+// Opens <dataDir>/mouthpiece.db with the settings a multi-process SQLite deployment needs
+// (server + CLI at the same time), migrates it, and wires the repositories.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import { Kysely, SqliteDialect } from 'kysely';
+import { migrateToLatest } from '../migrations.js';
+import type { Database } from '../schema.js';
+import type { Store } from '../store.js';
+import { SqliteAccountRepository } from './accounts.js';
+import { SqliteApiKeyRepository } from './api-keys.js';
+import { SqliteJobRepository } from './jobs.js';
+
+export const DATABASE_FILE_NAME = 'mouthpiece.db';
+
+/** Opens (creating if needed) and migrates the database in `dataDir`. */
+export async function openSqliteStore(dataDir: string): Promise<Store> {
+  mkdirSync(dataDir, { recursive: true });
+  const connection = new SqliteDatabase(join(dataDir, DATABASE_FILE_NAME));
+  // WAL: readers never block the writer, so the CLI can create keys while the server runs.
+  connection.pragma('journal_mode = WAL');
+  // NORMAL is durable across application crashes in WAL mode; only an OS crash can lose the
+  // last commits, and every write here is re-doable (a job is re-claimed, a key re-created).
+  connection.pragma('synchronous = NORMAL');
+  // Another process holding the write lock makes us wait instead of failing at once.
+  connection.pragma('busy_timeout = 5000');
+  connection.pragma('foreign_keys = ON');
+
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: connection }) });
+  try {
+    await migrateToLatest(db);
+  } catch (error) {
+    await db.destroy();
+    throw error;
+  }
+  return {
+    accounts: new SqliteAccountRepository(db),
+    apiKeys: new SqliteApiKeyRepository(db),
+    jobs: new SqliteJobRepository(db),
+    close: () => db.destroy(),
+  };
+}

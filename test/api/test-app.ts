@@ -1,0 +1,77 @@
+// The real HTTP application over a real temp SQLite store, without render processes: jobs stay
+// queued unless a test settles them through the store. Two accounts with one key each.
+import type { FastifyInstance } from 'fastify';
+import { pino } from 'pino';
+import { ApiKeyService } from '../../src/accounts/index.js';
+import { JobService, outputsDir } from '../../src/jobs/index.js';
+import { buildServer } from '../../src/server.js';
+import type { Account } from '../../src/store/index.js';
+import { createAccount, openTempStore, type TempStore } from '../store/temp-store.js';
+
+export const PUBLIC_URL = 'https://lipsync.example.test';
+
+export interface TestApp {
+  app: FastifyInstance;
+  temp: TempStore;
+  accountA: Account;
+  accountB: Account;
+  keyA: string;
+  keyB: string;
+  queuedNotifications: number;
+  ready: boolean;
+  close(): Promise<void>;
+}
+
+export async function startTestApp(options: { allowPrivateUrls?: boolean } = {}): Promise<TestApp> {
+  const temp = await openTempStore();
+  const apiKeys = new ApiKeyService(temp.store.apiKeys);
+  const accountB = await createAccount(temp.store);
+  const state = { queuedNotifications: 0 };
+  const app = await buildServer({
+    logger: pino({ level: 'silent' }),
+    apiKeys,
+    jobs: new JobService(temp.store.jobs, () => state.queuedNotifications++),
+    readiness: { ready: () => testApp.ready },
+    publicUrl: PUBLIC_URL,
+    allowPrivateUrls: options.allowPrivateUrls ?? false,
+    outputsDir: outputsDir(temp.dataDir),
+  });
+  const testApp: TestApp = {
+    app,
+    temp,
+    accountA: temp.account,
+    accountB,
+    keyA: (await apiKeys.create(temp.account.id, 'a')).key,
+    keyB: (await apiKeys.create(accountB.id, 'b')).key,
+    get queuedNotifications() {
+      return state.queuedNotifications;
+    },
+    ready: true,
+    async close() {
+      await app.close();
+      await temp.cleanup();
+    },
+  };
+  return testApp;
+}
+
+export const IMAGE = 'https://media.example.com/face.jpg';
+export const AUDIO = 'https://media.example.com/voice.mp3';
+
+/** POSTs a JSON body (an object, or a raw string sent as is) with the given key. */
+export function post(t: TestApp, path: string, body: unknown, key: string | null = t.keyA) {
+  return t.app.inject({
+    method: 'POST',
+    url: path,
+    headers: { 'content-type': 'application/json', ...(key === null ? {} : { authorization: `Bearer ${key}` }) },
+    payload: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+}
+
+export function get(t: TestApp, path: string, key: string | null = t.keyA, headers: Record<string, string> = {}) {
+  return t.app.inject({
+    method: 'GET',
+    url: path,
+    headers: { ...(key === null ? {} : { authorization: `Bearer ${key}` }), ...headers },
+  });
+}

@@ -56,7 +56,20 @@ export interface RunOptions {
   workDir: string;
   signal?: AbortSignal;
   onProgress?: (event: ProgressEvent) => void;
+  /**
+   * Called once the inputs are decoded and the output's length is known, before rendering starts
+   * (the job layer places its credit hold here). Throwing fails the run with that error.
+   */
+  onInputsProbed?: (plan: RenderPlan) => Promise<void> | void;
   limits?: Partial<EngineLimits>;
+}
+
+/** What a run will produce, known once its inputs are decoded. */
+export interface RenderPlan {
+  /** Length of the output video, seconds. */
+  outputSeconds: number;
+  width: number;
+  height: number;
 }
 
 export interface RunResult {

@@ -71,6 +71,8 @@ export async function renderLipsyncImage(req: LipsyncImageRequest, opts: RunOpti
   if (faceResult.status === 'rejected') throw faceResult.reason;
   const { audio, analysis } = speech.value;
   const { image, face } = faceResult.value;
+  await opts.onInputsProbed?.({ outputSeconds: audio.durationSeconds, width: image.width, height: image.height });
+  clock.checkAborted();
   const frameCount = Math.max(1, Math.round(audio.durationSeconds * OUTPUT_FPS));
   const controls = mouthControlsFromAnalysis(analysis, { fps: OUTPUT_FPS, frameCount });
   const renderer = new FaceRenderer(image, face.points, await faceMeshTriangles());

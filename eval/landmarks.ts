@@ -58,7 +58,10 @@ function rgbCrop(frame: RgbaFrame, box: Box): RgbImage {
 
 /** Follows one face through a sequence of frames; `measure` is called once per frame, in order. */
 export class FaceTracker {
+  /** The detector's box, and where the landmarks' centroid and eye distance were when it was found. */
   private anchor: { box: Box; centroid: Point | null; interOcular: number } | null = null;
+  private lastCentroid: Point | null = null;
+  /** Frames on which the face detector ran. */
   detections = 0;
 
   constructor(private readonly api: FaceApi) {}
@@ -83,8 +86,6 @@ export class FaceTracker {
     this.lastCentroid = landmarkCentroid(points);
     return points;
   }
-
-  private lastCentroid: Point | null = null;
 
   private async detect(frame: RgbaFrame): Promise<boolean> {
     this.detections += 1;

@@ -25,7 +25,11 @@ export interface Config {
    * on anything reachable from the internet (SSRF).
    */
   allowPrivateUrls: boolean;
-  /** MOUTHPIECE_WORKERS (default: CPU cores): render processes, i.e. jobs rendered at once. */
+  /**
+   * MOUTHPIECE_WORKERS (default: CPU cores): render processes, i.e. jobs rendered at once. 0 makes
+   * an API-only server: it accepts and serves jobs that another server on the same data dir
+   * renders (also how bench/api.ts measures the API alone).
+   */
   workers: number;
   /** MOUTHPIECE_MAX_AUDIO_SECONDS (default 300): longest accepted audio track. */
   maxAudioSeconds: number;
@@ -36,6 +40,21 @@ export interface Config {
   jobTimeoutSeconds: number;
   /** MOUTHPIECE_OUTPUT_RETENTION_DAYS (default 7): how long finished MP4s are kept. */
   outputRetentionDays: number;
+  /**
+   * MOUTHPIECE_JOB_LEASE_SECONDS (default 30): how long a render's claim on a job lasts without a
+   * heartbeat. A job whose server died (kill -9, power loss) is taken up again after this long.
+   */
+  jobLeaseSeconds: number;
+  /**
+   * MOUTHPIECE_RATE_LIMIT_PER_MINUTE (default 1200, 0 = off): requests per minute per API key
+   * on /api/v1; more answer 429 with Retry-After. 20/s leaves room for polling many jobs.
+   */
+  rateLimitPerMinute: number;
+  /**
+   * MOUTHPIECE_MAX_PROCESSING_JOBS_PER_ACCOUNT (default 100, 0 = off): queued plus running jobs
+   * an account may have; a submit beyond answers 429 with Retry-After.
+   */
+  maxProcessingJobsPerAccount: number;
   /**
    * MOUTHPIECE_SHUTDOWN_GRACE_SECONDS (default 25): on SIGTERM, how long running renders may
    * finish before they are stopped and handed back to the queue (they restart on the next start).
@@ -70,10 +89,13 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     dataDir: resolve(cwd, readString(env, 'MOUTHPIECE_DATA_DIR', './data')),
     publicUrl: readPublicUrl(env, port),
     allowPrivateUrls: readBoolean(env, 'MOUTHPIECE_ALLOW_PRIVATE_URLS', false),
-    workers: readInteger(env, 'MOUTHPIECE_WORKERS', availableParallelism(), 1, 256),
+    workers: readInteger(env, 'MOUTHPIECE_WORKERS', availableParallelism(), 0, 256),
     maxAudioSeconds: readInteger(env, 'MOUTHPIECE_MAX_AUDIO_SECONDS', 300, 1, 24 * 3600),
     jobTimeoutSeconds: readInteger(env, 'MOUTHPIECE_JOB_TIMEOUT_SECONDS', 1800, 1, 7 * 24 * 3600),
     outputRetentionDays: readInteger(env, 'MOUTHPIECE_OUTPUT_RETENTION_DAYS', 7, 1, 36500),
+    jobLeaseSeconds: readInteger(env, 'MOUTHPIECE_JOB_LEASE_SECONDS', 30, 2, 3600),
+    rateLimitPerMinute: readInteger(env, 'MOUTHPIECE_RATE_LIMIT_PER_MINUTE', 1200, 0, 1_000_000),
+    maxProcessingJobsPerAccount: readInteger(env, 'MOUTHPIECE_MAX_PROCESSING_JOBS_PER_ACCOUNT', 100, 0, 1_000_000),
     shutdownGraceSeconds: readInteger(env, 'MOUTHPIECE_SHUTDOWN_GRACE_SECONDS', 25, 0, 3600),
     logLevel: readLogLevel(env),
   };

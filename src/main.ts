@@ -1,9 +1,13 @@
 // `npm start`: configuration → store → first-start key → render processes → HTTP. SIGTERM or
 // SIGINT stops taking jobs, lets running renders finish within the grace period, then exits.
+import { join } from 'node:path';
 import { pino, type Logger } from 'pino';
 import { ApiKeyService, bootstrapKeyNotice, ensureBootstrapAccount } from './accounts/index.js';
+import { CostEstimator } from './billing/estimate.js';
+import { CreditService } from './billing/index.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
-import { JobService, WorkerPool, outputsDir } from './jobs/index.js';
+import { JobService, OutputRetentionSweep, WorkerPool, outputsDir } from './jobs/index.js';
+import { WebhookDeliveryService, WebhookDispatcher, WebhookSecretService } from './jobs/webhooks/index.js';
 import { buildServer } from './server.js';
 import { openSqliteStore } from './store/index.js';
 
@@ -26,19 +30,48 @@ async function main(): Promise<void> {
     jobTimeoutMs: config.jobTimeoutSeconds * 1000,
     limits: { maxAudioSeconds: config.maxAudioSeconds, allowPrivateUrls: config.allowPrivateUrls },
     logger: logger.child({ component: 'workers' }),
+    leaseMs: config.jobLeaseSeconds * 1000,
+  });
+  const retention = new OutputRetentionSweep({
+    jobs: store.jobs,
+    outputsDir: outputsDir(config.dataDir),
+    retentionMs: config.outputRetentionDays * 24 * 3600 * 1000,
+    logger: logger.child({ component: 'retention' }),
+  });
+  const webhookDeliveries = new WebhookDeliveryService(store, config.publicUrl);
+  const webhookSecrets = new WebhookSecretService(store.webhookSecrets);
+  const dispatcher = new WebhookDispatcher({
+    store,
+    deliveries: webhookDeliveries,
+    secrets: webhookSecrets,
+    allowPrivateUrls: config.allowPrivateUrls,
+    logger: logger.child({ component: 'webhooks' }),
   });
   let shuttingDown = false;
   const app = await buildServer({
     logger,
     apiKeys: new ApiKeyService(store.apiKeys),
-    jobs: new JobService(store.jobs, () => pool.notifyJobQueued()),
+    jobs: new JobService(store.jobs, () => pool.notifyJobQueued(), {
+      maxProcessingJobsPerAccount: config.maxProcessingJobsPerAccount,
+      outputsDir: outputsDir(config.dataDir),
+      onJobCanceled: (jobId) => pool.notifyJobCanceled(jobId),
+    }),
     readiness: { ready: () => pool.started && !shuttingDown, details: () => ({ workers: pool.status() }) },
     publicUrl: config.publicUrl,
     allowPrivateUrls: config.allowPrivateUrls,
     outputsDir: outputsDir(config.dataDir),
+    webhooks: { deliveries: webhookDeliveries, secrets: webhookSecrets, onRedeliver: () => dispatcher.wake() },
+    account: { credits: new CreditService(store.credits) },
+    estimator: new CostEstimator({
+      workRoot: join(config.dataDir, 'work'),
+      limits: { maxAudioSeconds: config.maxAudioSeconds, allowPrivateUrls: config.allowPrivateUrls },
+    }),
+    rateLimitPerMinute: config.rateLimitPerMinute,
   });
 
   pool.start();
+  retention.start();
+  dispatcher.start();
   await app.listen({ port: config.port, host: config.host });
   logger.info(
     { dataDir: config.dataDir, publicUrl: config.publicUrl, workers: config.workers },
@@ -54,7 +87,9 @@ async function main(): Promise<void> {
     logger.info({ signal, graceSeconds: config.shutdownGraceSeconds }, 'shutting down');
     try {
       // HTTP stays up meanwhile (healthz says 503) so clients can still poll finishing jobs.
-      await pool.stop(config.shutdownGraceSeconds * 1000);
+      const graceMs = config.shutdownGraceSeconds * 1000;
+      // Jobs that finish during the grace period get their webhooks at the next start.
+      await Promise.all([pool.stop(graceMs), dispatcher.stop(graceMs), retention.stop()]);
       await app.close();
       await store.close();
       logger.info('stopped');

@@ -3,13 +3,20 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { ApiKeyService } from './accounts/index.js';
+import type { AccountViewSources } from './api/account-view.js';
 import { apiKeyAuth } from './api/auth.js';
 import { errorHandling } from './api/error-handler.js';
+import { openApiDocs } from './api/openapi.js';
+import { perKeyRateLimit } from './api/rate-limit.js';
+import { accountRoutes } from './api/routes/account.js';
+import { estimateRoutes } from './api/routes/estimate.js';
 import { requestIdFor, requestIdHeader } from './api/request-id.js';
 import { healthRoutes, type Readiness } from './api/routes/health.js';
 import { jobRoutes } from './api/routes/jobs.js';
 import { lipsyncRoutes } from './api/routes/lipsync.js';
 import { outputRoutes } from './api/routes/outputs.js';
+import { webhookRoutes, type WebhookRoutesOptions } from './api/routes/webhooks.js';
+import type { CostEstimator } from './billing/estimate.js';
 import type { JobService } from './jobs/index.js';
 
 export interface ServerDependencies {
@@ -20,6 +27,13 @@ export interface ServerDependencies {
   publicUrl: string;
   allowPrivateUrls: boolean;
   outputsDir: string;
+  /** Delivery reports, redelivery and the signing secret. */
+  webhooks: WebhookRoutesOptions;
+  /** What GET /api/v1/account is built from (credits, …); its webhook secret comes from `webhooks`. */
+  account: Omit<AccountViewSources, 'webhookSecrets'>;
+  estimator: CostEstimator;
+  /** Requests per minute per API key on /api/v1; 0 or absent: no limit. */
+  rateLimitPerMinute?: number;
 }
 
 /** Requests are a few URLs and options; anything near this size is not a real client. */
@@ -33,19 +47,32 @@ export async function buildServer(deps: ServerDependencies): Promise<FastifyInst
     ajv: {
       // Validation must not rewrite what clients sent: no dropped fields, no "42" → 42. The
       // first error is the one reported; verbose keeps the failing schema for the message.
-      customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false, verbose: true },
+      // x-format-sentence: how validation-messages words a pattern failure (an annotation).
+      customOptions: {
+        removeAdditional: false,
+        coerceTypes: false,
+        allErrors: false,
+        verbose: true,
+        keywords: ['x-format-sentence'],
+      },
     },
   });
 
   await app.register(requestIdHeader);
   await app.register(errorHandling);
+  // Before any route: it learns the routes as they are added.
+  await app.register(openApiDocs, { publicUrl: deps.publicUrl });
   await app.register(healthRoutes, { readiness: deps.readiness });
   await app.register(outputRoutes, { outputsDir: deps.outputsDir });
   await app.register(
     async (v1) => {
       await v1.register(apiKeyAuth, { apiKeys: deps.apiKeys });
+      await v1.register(perKeyRateLimit, { perMinute: deps.rateLimitPerMinute ?? 0 });
       await v1.register(lipsyncRoutes, { jobs: deps.jobs, allowPrivateUrls: deps.allowPrivateUrls });
       await v1.register(jobRoutes, { jobs: deps.jobs, publicUrl: deps.publicUrl });
+      await v1.register(webhookRoutes, deps.webhooks);
+      await v1.register(accountRoutes, { ...deps.account, webhookSecrets: deps.webhooks.secrets });
+      await v1.register(estimateRoutes, { estimator: deps.estimator, credits: deps.account.credits });
     },
     { prefix: '/api/v1' },
   );

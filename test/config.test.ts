@@ -16,6 +16,9 @@ describe('configuration', () => {
       maxAudioSeconds: 300,
       jobTimeoutSeconds: 1800,
       outputRetentionDays: 7,
+      jobLeaseSeconds: 30,
+      rateLimitPerMinute: 1200,
+      maxProcessingJobsPerAccount: 100,
       shutdownGraceSeconds: 25,
       logLevel: 'info',
     });
@@ -34,6 +37,9 @@ describe('configuration', () => {
         MOUTHPIECE_JOB_TIMEOUT_SECONDS: '120',
         MOUTHPIECE_OUTPUT_RETENTION_DAYS: '30',
         MOUTHPIECE_SHUTDOWN_GRACE_SECONDS: '5',
+        MOUTHPIECE_JOB_LEASE_SECONDS: '4',
+        MOUTHPIECE_RATE_LIMIT_PER_MINUTE: '0',
+        MOUTHPIECE_MAX_PROCESSING_JOBS_PER_ACCOUNT: '7',
         LOG_LEVEL: 'DEBUG',
       },
       '/srv/app',
@@ -48,16 +54,21 @@ describe('configuration', () => {
     assert.equal(config.jobTimeoutSeconds, 120);
     assert.equal(config.outputRetentionDays, 30);
     assert.equal(config.shutdownGraceSeconds, 5);
+    assert.equal(config.jobLeaseSeconds, 4);
+    assert.equal(config.rateLimitPerMinute, 0, '0 turns the rate limit off');
+    assert.equal(config.maxProcessingJobsPerAccount, 7);
     assert.equal(config.logLevel, 'debug');
     assert.equal(loadConfig({ PORT: '9000' }).publicUrl, 'http://localhost:9000');
     assert.equal(loadConfig({ MOUTHPIECE_ALLOW_PRIVATE_URLS: '1' }).allowPrivateUrls, true);
+    assert.equal(loadConfig({ MOUTHPIECE_WORKERS: '0' }).workers, 0, 'an API-only server');
   });
 
   test('a bad value stops start-up with an error naming the variable', () => {
     const cases: Array<[Record<string, string>, string, RegExp]> = [
       [{ PORT: 'eighty' }, 'PORT', /whole number/],
       [{ PORT: '70000' }, 'PORT', /between 1 and 65535/],
-      [{ MOUTHPIECE_WORKERS: '0' }, 'MOUTHPIECE_WORKERS', /between 1/],
+      [{ MOUTHPIECE_WORKERS: '-1' }, 'MOUTHPIECE_WORKERS', /whole number/],
+      [{ MOUTHPIECE_WORKERS: '257' }, 'MOUTHPIECE_WORKERS', /between 0 and 256/],
       [{ MOUTHPIECE_MAX_AUDIO_SECONDS: '2.5' }, 'MOUTHPIECE_MAX_AUDIO_SECONDS', /whole number/],
       [{ MOUTHPIECE_ALLOW_PRIVATE_URLS: 'yes' }, 'MOUTHPIECE_ALLOW_PRIVATE_URLS', /"1"\/"true"/],
       [{ MOUTHPIECE_PUBLIC_URL: 'lipsync.example.com' }, 'MOUTHPIECE_PUBLIC_URL', /absolute http\(s\) URL/],

@@ -1,6 +1,7 @@
 // First start: an empty database gets an admin account and one key named "default", so a fresh
 // install is usable at once. The key is returned for printing exactly once; later starts see an
 // account and return nothing.
+import { ADMIN_STARTING_CREDITS, startingGrants } from '../billing/index.js';
 import type { Account, Store } from '../store/index.js';
 import { mintApiKey, randomId } from './api-keys.js';
 
@@ -11,7 +12,7 @@ export type BootstrapResult = { created: true; accountId: string; key: string } 
 export async function ensureBootstrapAccount(store: Store, now = Date.now()): Promise<BootstrapResult> {
   const account = newAdminAccount(now);
   const { key, record } = mintApiKey(account.id, BOOTSTRAP_KEY_NAME, now);
-  const created = await store.accounts.createFirstAccountWithKey(account, record);
+  const created = await store.accounts.createFirstAccountWithKey(account, record, startingGrants(true));
   return created ? { created: true, accountId: account.id, key } : { created: false };
 }
 
@@ -23,7 +24,7 @@ export async function findOrCreateAdminAccount(store: Store, now = Date.now()): 
   const existing = await store.accounts.findFirstAdmin();
   if (existing) return existing;
   const account = newAdminAccount(now);
-  await store.accounts.create(account);
+  await store.accounts.create(account, startingGrants(true));
   return account;
 }
 
@@ -39,6 +40,7 @@ export function bootstrapKeyNotice(key: string): string {
     '',
     key,
     '',
+    `The account starts with ${ADMIN_STARTING_CREDITS.toLocaleString('en-US')} API credits (and as many user credits).`,
     'More keys: npx mouthpiece keys create --name NAME',
     '',
   ].join('\n');

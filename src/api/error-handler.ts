@@ -2,6 +2,7 @@
 // shape, bad input is always 4xx, and anything unexpected is a logged 500 without internals.
 import type { FastifyError, FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
+import { apiErrorFromDomain } from './domain-errors.js';
 import { ApiError, errorBody, type ErrorBody } from './errors.js';
 import { describeValidationError } from './validation-messages.js';
 
@@ -31,6 +32,8 @@ export const errorHandling = fp(
 
 function toErrorResponse(error: FastifyError): { status: number; body: ErrorBody; headers: Record<string, string> } {
   if (error instanceof ApiError) return { status: error.statusCode, body: error.toBody(), headers: error.headers };
+  const domain = apiErrorFromDomain(error);
+  if (domain) return { status: domain.statusCode, body: domain.toBody(), headers: domain.headers };
 
   if (error.validation && error.validation.length > 0) {
     const { field, message } = describeValidationError(error.validation[0], error.validationContext ?? 'body');

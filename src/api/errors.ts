@@ -32,3 +32,10 @@ export const invalidRequest = (message: string, field: string | null = null) =>
 export const unauthorized = (message: string) => new ApiError(401, 'unauthorized', message);
 
 export const notFound = (message: string) => new ApiError(404, 'not_found', message);
+
+export const paymentRequired = (message: string) => new ApiError(402, 'insufficient_credits', message);
+
+export const conflict = (message: string) => new ApiError(409, 'conflict', message);
+
+export const tooManyRequests = (code: string, message: string, retryAfterSeconds: number) =>
+  new ApiError(429, code, message, null, { 'retry-after': String(Math.max(1, Math.ceil(retryAfterSeconds))) });

@@ -46,13 +46,16 @@ export const LipsyncVideoForm = Type.Object(
     sync_mode: Type.Optional(
       Type.Enum(['bounce', 'loop', 'cut_off', 'silence'], {
         default: 'bounce',
-        description: 'What to do when audio and video lengths differ.',
+        description:
+          'Extension. What to do when audio and video lengths differ: bounce (default: forwards then backwards until the audio ends), ' +
+          'loop, cut_off (stop at the shorter), silence (keep the whole video, pad the audio with silence).',
       }),
     ),
     on_no_face: Type.Optional(
       Type.Enum(['passthrough', 'fail'], {
         default: 'passthrough',
-        description: 'Frames where the face is lost: copy them unchanged, or fail the job.',
+        description:
+          'Extension. Frames where the face is lost: passthrough (default: copied unchanged, with a short cross-fade) or fail the job.',
       }),
     ),
   },
@@ -87,6 +90,21 @@ export const LipsyncVideoBody = submitBody(LipsyncVideoForm);
 export const LipsyncImageMultiBody = submitBody(LipsyncImageMultiForm);
 export type SubmitBody = Static<typeof LipsyncImageBody> | Static<typeof LipsyncVideoBody> | Static<typeof LipsyncImageMultiBody>;
 
+/** Idempotency-Key: printable ASCII, as long as a UUID or a client's own composite key needs. */
+export const IdempotencyHeaders = Type.Object({
+  'idempotency-key': Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 255,
+      pattern: '^[\\x21-\\x7E]+$',
+      'x-format-sentence': 'must be printable ASCII without spaces',
+      description:
+        'Extension: the same key with the same body within 24 h answers the first request’s job (same id, 200, ' +
+        'header Idempotent-Replayed: true); with a different body, 422.',
+    }),
+  ),
+});
+
 export const SubmitResponse = Type.Object({
   id: Type.String({ format: 'uuid' }),
   status: Type.Literal('processing'),
@@ -111,4 +129,41 @@ export const JobObjectSchema = Type.Object({
   completedAt: Nullable(Type.String({ format: 'date-time' })),
   seed: Type.Integer(),
   input: Type.Record(Type.String(), Type.Unknown(), { description: 'The formState as accepted.' }),
+  credits: Nullable(
+    Type.Integer({
+      description:
+        'Credits of the job: held while processing (null until the inputs are measured), charged when completed, 0 when failed or canceled.',
+    }),
+  ),
+  outputDeleted: Type.Boolean({
+    description: 'True once the output was purged (DELETE /api/v1/jobs/{id}, or the retention period ended); output is then null.',
+  }),
 });
+
+/** The contract's error body, the same for every non-2xx answer. */
+export const ErrorSchema = Type.Object(
+  {
+    error: Type.Object({
+      code: Type.String({ description: 'Stable machine-readable reason, e.g. invalid_request, unauthorized, not_found.' }),
+      message: Type.String({ description: 'A sentence for people; names the field when one is at fault.' }),
+      field: Nullable(Type.String({ description: 'The request field at fault (formState.audio), or null.' })),
+    }),
+  },
+  { description: 'Error' },
+);
+
+/** Response schemas for the error statuses a route can answer, for the OpenAPI document. */
+export function errorResponses(...statuses: number[]): Record<number, typeof ErrorSchema> {
+  return Object.fromEntries(statuses.map((status) => [status, { ...ErrorSchema, description: ERROR_DESCRIPTIONS[status] ?? 'Error' }]));
+}
+
+const ERROR_DESCRIPTIONS: Record<number, string> = {
+  400: 'Malformed JSON, or a missing, unknown or invalid field (the message names it)',
+  401: 'No, malformed, unknown or revoked API key',
+  402: 'Not enough credits to start the job',
+  404: 'No such job for this account',
+  409: 'The job is not in a state that allows this',
+  413: 'Request body too large',
+  422: 'Idempotency-Key reused with a different body, or media that cannot be measured',
+  429: 'Rate limit or concurrency limit hit; see the Retry-After header',
+};

@@ -28,6 +28,7 @@ export function describeValidationError(error: AjvError, context: string): Field
     case 'format':
     case 'pattern':
       if (isUrlSchema(error.parentSchema)) return problem(base, 'must be an http or https URL');
+      if (typeof error.parentSchema?.['x-format-sentence'] === 'string') return problem(base, error.parentSchema['x-format-sentence']);
       return problem(base, `must match ${String(params.pattern ?? params.format)}`);
     case 'minimum':
     case 'maximum':
@@ -41,9 +42,14 @@ export function describeValidationError(error: AjvError, context: string): Field
   }
 }
 
-/** "/formState/audio" in the body → "formState.audio"; params and query keep their name. */
+/**
+ * "/formState/audio" in the body → "formState.audio"; a query parameter is named as sent
+ * ("limit"), a header as usually written ("Idempotency-Key"), a path parameter as "params.id".
+ */
 function fieldPath(instancePath: string, context: string): string | null {
   const parts = instancePath.split('/').filter(Boolean).map(unescapePointer);
+  if (context === 'headers' && parts.length > 0) return parts.map((p) => p.replace(/(^|-)([a-z])/g, (_, dash: string, c: string) => dash + c.toUpperCase())).join('.');
+  if (context === 'querystring') return parts.length === 0 ? null : parts.join('.');
   if (context !== 'body') parts.unshift(context);
   return parts.length === 0 ? null : parts.join('.');
 }

@@ -48,7 +48,8 @@ export function registerKeyCommands(program: Command, io: CliIo): void {
     );
 }
 
-async function withStore(io: CliIo, work: (store: Store) => Promise<void>): Promise<void> {
+/** Opens the data dir's database (from the same environment as the server) around `work`. */
+export async function withStore(io: CliIo, work: (store: Store) => Promise<void>): Promise<void> {
   const config = loadConfig(io.env, io.cwd);
   const store = await openSqliteStore(config.dataDir);
   try {

@@ -1,6 +1,8 @@
 // The `mouthpiece` command line: a thin layer over the same services the server uses.
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config.js';
+import { registerClientCommands } from './client-commands.js';
+import { registerCreditCommands } from './credits.js';
 import { CliError, type CliIo } from './io.js';
 import { registerKeyCommands } from './keys.js';
 import { registerRenderCommand } from './render.js';
@@ -13,6 +15,8 @@ export async function runCli(args: string[], io: CliIo): Promise<number> {
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
   registerKeyCommands(program, io);
   registerRenderCommand(program, io);
+  registerClientCommands(program, io);
+  registerCreditCommands(program, io);
 
   try {
     await program.parseAsync(args, { from: 'user' });

@@ -47,6 +47,40 @@ export interface LipsyncImageRequest {
   resolution: Resolution;
   /** 0..2147483647; drives idle motion (blinks, head sway) only, never the sync. */
   seed: number;
+  /** White = may be animated: only a face whose mouth lies in the white area moves, nothing outside it changes. */
+  mask?: MediaSource;
+  /** Style words (pipelines/prompt.ts lists them, English and Italian); unknown words are ignored. */
+  prompt?: string;
+}
+
+/** What lipsync-video does when the audio and the video differ in length (api-contract `sync_mode`). */
+export type SyncMode = 'bounce' | 'loop' | 'cut_off' | 'silence';
+/** Frames where the speaker's face is lost: copied unchanged (cross-faded), or the job fails. */
+export type OnNoFace = 'passthrough' | 'fail';
+/** lipsync-image-multi: both voices from t=0 mixed, or one after the other. */
+export type SpeakerOrder = 'meanwhile' | 'left_right' | 'right_left';
+
+export interface LipsyncVideoRequest {
+  video: MediaSource;
+  audio: MediaSource;
+  resolution: Resolution;
+  /** A video brings its own motion, so nothing random is added: the output does not depend on it. */
+  seed: number;
+  syncMode: SyncMode;
+  onNoFace: OnNoFace;
+  mask?: MediaSource;
+  prompt?: string;
+}
+
+export interface LipsyncImageMultiRequest {
+  image: MediaSource;
+  leftAudio: MediaSource;
+  rightAudio: MediaSource;
+  order: SpeakerOrder;
+  resolution: Resolution;
+  seed: number;
+  mask?: MediaSource;
+  prompt?: string;
 }
 
 export interface RunOptions {
@@ -73,11 +107,13 @@ export interface RenderPlan {
 }
 
 export interface RunResult {
-  /** Output duration in seconds (equals the input audio's). */
+  /** Output duration in seconds (the input audio's, except where lipsync-video's sync mode says otherwise). */
   durationSeconds: number;
   width: number;
   height: number;
   frames: number;
   /** Per-stage wall milliseconds. */
   timings: Record<string, number>;
+  /** The prompt's words that changed the style, as written in the prompt (absent without a prompt). */
+  appliedPromptWords?: string[];
 }

@@ -19,6 +19,13 @@ export interface JobObject {
   completedAt: string | null;
   seed: number;
   input: Record<string, unknown>;
+  /**
+   * Credits of this job: held while processing (null until its inputs are measured), charged
+   * when completed, 0 when failed or canceled (the hold was released).
+   */
+  credits: number | null;
+  /** True once the output was purged (DELETE /api/v1/jobs/{id} or the retention period). */
+  outputDeleted: boolean;
 }
 
 export function toJobObject(job: JobRecord, publicUrl: string): JobObject {
@@ -37,5 +44,18 @@ export function toJobObject(job: JobRecord, publicUrl: string): JobObject {
     completedAt: job.completedAt === null ? null : new Date(job.completedAt).toISOString(),
     seed: job.seed,
     input: job.input,
+    credits: creditsOf(job),
+    outputDeleted: job.outputDeletedAt !== null,
   };
+}
+
+function creditsOf(job: JobRecord): number | null {
+  switch (job.status) {
+    case 'processing':
+    case 'completed':
+      return job.credits;
+    case 'failed':
+    case 'canceled':
+      return 0;
+  }
 }

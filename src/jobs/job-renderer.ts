@@ -1,11 +1,16 @@
-// Turns a job into an engine call, by model. Runs inside a render process. Models whose engine
-// does not exist yet fail with an honest message instead of producing anything.
+// Turns a job into an engine call, by model. Runs inside a render process. A model the engine
+// given here does not implement fails with an honest message instead of producing anything.
 import type {
+  LipsyncImageMultiRequest,
   LipsyncImageRequest,
+  LipsyncVideoRequest,
   MediaSource,
+  OnNoFace,
   Resolution,
   RunOptions,
   RunResult,
+  SpeakerOrder,
+  SyncMode,
 } from '../engine/types.js';
 import type { JobModel } from '../store/index.js';
 import type { RenderJob } from './ipc.js';
@@ -14,6 +19,8 @@ import type { RenderJob } from './ipc.js';
 export interface EngineApi {
   prepareEngine(): Promise<void>;
   renderLipsyncImage(request: LipsyncImageRequest, options: RunOptions): Promise<RunResult>;
+  renderLipsyncVideo?(request: LipsyncVideoRequest, options: RunOptions): Promise<RunResult>;
+  renderLipsyncImageMulti?(request: LipsyncImageMultiRequest, options: RunOptions): Promise<RunResult>;
 }
 
 export interface JobRenderer {
@@ -38,8 +45,11 @@ export function createJobRenderer(engine: EngineApi): JobRenderer {
         case 'lipsync-image':
           return engine.renderLipsyncImage(lipsyncImageRequest(job), options);
         case 'lipsync-video':
+          if (!engine.renderLipsyncVideo) throw new ModelUnavailableError(job.model);
+          return engine.renderLipsyncVideo(lipsyncVideoRequest(job), options);
         case 'lipsync-image-multi':
-          throw new ModelUnavailableError(job.model);
+          if (!engine.renderLipsyncImageMulti) throw new ModelUnavailableError(job.model);
+          return engine.renderLipsyncImageMulti(lipsyncImageMultiRequest(job), options);
       }
     },
   };
@@ -52,6 +62,39 @@ export function lipsyncImageRequest(job: RenderJob): LipsyncImageRequest {
     audio: urlSource(job.input.audio),
     resolution: (job.input.resolution as Resolution | undefined) ?? '480p',
     seed: job.seed,
+    ...styleFields(job),
+  };
+}
+
+export function lipsyncVideoRequest(job: RenderJob): LipsyncVideoRequest {
+  return {
+    video: urlSource(job.input.video),
+    audio: urlSource(job.input.audio),
+    resolution: (job.input.resolution as Resolution | undefined) ?? '480p',
+    seed: job.seed,
+    syncMode: (job.input.sync_mode as SyncMode | undefined) ?? 'bounce',
+    onNoFace: (job.input.on_no_face as OnNoFace | undefined) ?? 'passthrough',
+    ...styleFields(job),
+  };
+}
+
+export function lipsyncImageMultiRequest(job: RenderJob): LipsyncImageMultiRequest {
+  return {
+    image: urlSource(job.input.image),
+    leftAudio: urlSource(job.input.left_audio),
+    rightAudio: urlSource(job.input.right_audio),
+    order: (job.input.order as SpeakerOrder | undefined) ?? 'meanwhile',
+    resolution: (job.input.resolution as Resolution | undefined) ?? '480p',
+    seed: job.seed,
+    ...styleFields(job),
+  };
+}
+
+/** The optional fields all three models share. */
+function styleFields(job: RenderJob): { mask?: MediaSource; prompt?: string } {
+  return {
+    ...(typeof job.input.mask_image === 'string' ? { mask: { url: job.input.mask_image } } : {}),
+    ...(typeof job.input.prompt === 'string' ? { prompt: job.input.prompt } : {}),
   };
 }
 

@@ -5,15 +5,18 @@
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
+import { creditsFor, insufficientCreditsMessage, resolutionOf } from '../billing/index.js';
 import type { EngineLimits, RunResult } from '../engine/types.js';
 import type { JobRecord, JobRepository } from '../store/index.js';
-import type { RenderFailure } from './ipc.js';
-import { jobWorkDir, outputFileName, outputsDir } from './outputs.js';
+import type { HoldAnswer, RenderFailure } from './ipc.js';
+import { jobWorkDir, outputFileName, outputsDir, removeOutputFile } from './outputs.js';
 import type { RenderChild, RenderOutcome } from './render-child.js';
 import { StageClock } from './stage-clock.js';
 
 /** Progress is written on a stage change at once, otherwise at most this often. */
 const PROGRESS_WRITE_INTERVAL_MS = 1000;
+/** A canceled render gets this long to stop through its AbortSignal before it is killed. */
+const ABORT_GRACE_MS = 5_000;
 
 export interface JobRunSettings {
   jobs: JobRepository;
@@ -27,11 +30,14 @@ export interface JobRunSettings {
 }
 
 /** Why the parent ended a render early. */
-export type StopReason = 'timeout' | 'lost-lease' | 'shutdown';
+export type StopReason = 'timeout' | 'lost-lease' | 'shutdown' | 'canceled';
 
 export interface RunningJob {
   jobId: string;
-  /** Kills the render; the job is then settled according to `reason`. */
+  /**
+   * Ends the render; the job is then settled according to `reason`. A cancel aborts the render
+   * (the process stays, for the next job) and kills it only if it does not stop in time.
+   */
   stop(reason: StopReason): void;
   /** Resolves with whether the render process can take another job. */
   finished: Promise<boolean>;
@@ -43,11 +49,19 @@ export function crashedTooOftenMessage(attempts: number): string {
 
 export function startJobRun(settings: JobRunSettings, workerId: string, child: RenderChild, job: JobRecord): RunningJob {
   let stopReason: StopReason | null = null;
+  let killTimer: NodeJS.Timeout | undefined;
   const stop = (reason: StopReason) => {
+    // Canceling also makes the heartbeat see a lost lease; the abort is already under way.
+    if (stopReason === 'canceled' && reason === 'lost-lease') return;
     stopReason ??= reason;
-    child.kill();
+    if (reason !== 'canceled') {
+      child.kill();
+      return;
+    }
+    child.abort(job.id);
+    killTimer ??= setTimeout(() => child.kill(), ABORT_GRACE_MS);
   };
-  const finished = runJob(settings, workerId, child, job, () => stopReason, stop);
+  const finished = runJob(settings, workerId, child, job, () => stopReason, stop).finally(() => clearTimeout(killTimer));
   return { jobId: job.id, stop, finished };
 }
 
@@ -86,6 +100,7 @@ async function runJob(
   // A previous attempt may have died half-way: start from an empty scratch dir.
   await rm(workDir, { recursive: true, force: true });
   await mkdir(workDir, { recursive: true });
+  const credits = new JobCredits(settings, workerId, job, log);
   const heartbeat = setInterval(writeProgress, settings.heartbeatMs);
   const timeout = setTimeout(() => stop('timeout'), settings.jobTimeoutMs);
   const startedAt = performance.now();
@@ -101,7 +116,7 @@ async function runJob(
         workDir,
         limits: settings.limits,
       },
-      onProgress,
+      { onProgress, onInputsProbed: (plan) => credits.hold(plan.outputSeconds) },
     );
   } finally {
     clearInterval(heartbeat);
@@ -110,7 +125,7 @@ async function runJob(
 
   const executionMs = performance.now() - startedAt;
   try {
-    await settle(settings, workerId, job, outcome, stopReason(), { executionMs, clock, workDir, log });
+    await settle(settings, workerId, job, outcome, stopReason(), { executionMs, clock, workDir, log, credits });
   } catch (error) {
     // The outcome could not be written (disk or database trouble): the lease will expire and the
     // job will be tried again, which is the safe direction.
@@ -126,6 +141,39 @@ interface SettleContext {
   clock: StageClock;
   workDir: string;
   log: Logger;
+  credits: JobCredits;
+}
+
+/**
+ * The job's credit hold, placed in the database on the render's request. The amount is the
+ * exact price of the output the engine announced; an attempt after a crash finds the first
+ * attempt's hold and keeps it (holdCredits is idempotent per job).
+ */
+class JobCredits {
+  held = false;
+
+  constructor(
+    private readonly settings: JobRunSettings,
+    private readonly workerId: string,
+    private readonly job: JobRecord,
+    private readonly log: Logger,
+  ) {}
+
+  async hold(outputSeconds: number): Promise<HoldAnswer> {
+    const amount = creditsFor(resolutionOf(this.job.input), outputSeconds);
+    const outcome = await this.settings.jobs.holdCredits(this.job.id, this.workerId, amount);
+    switch (outcome.type) {
+      case 'held':
+        this.held = true;
+        this.log.info({ credits: outcome.amount, outputSeconds }, 'credits held');
+        return { ok: true, credits: outcome.amount };
+      case 'insufficient':
+        this.log.info({ needed: outcome.needed, balance: outcome.balance }, 'not enough credits for the job');
+        return { ok: false, reason: 'insufficient', needed: outcome.needed, balance: outcome.balance };
+      case 'not-held':
+        return { ok: false, reason: 'stop', message: 'The job is no longer assigned to this render' };
+    }
+  }
 }
 
 async function settle(
@@ -144,12 +192,19 @@ async function settle(
     case 'done':
       return completeJob(settings, workerId, job, outcome.result, ctx);
     case 'failed':
+      if (stopReason === 'canceled') {
+        ctx.log.info('render stopped: the job was canceled');
+        return;
+      }
       return failFromRender(outcome.failure, fail, ctx.log);
     case 'exited':
       break;
   }
 
   switch (stopReason) {
+    case 'canceled':
+      ctx.log.info('render killed after the job was canceled');
+      return;
     case 'timeout':
       ctx.log.warn('render timed out and was killed');
       await fail(`The job took longer than ${Math.round(settings.jobTimeoutMs / 1000)} s and was stopped`);
@@ -177,6 +232,15 @@ async function completeJob(
   result: RunResult,
   ctx: SettleContext,
 ): Promise<void> {
+  if (!ctx.credits.held) {
+    // An engine that never announced its inputs still pays: hold for what it produced.
+    const answer = await ctx.credits.hold(result.durationSeconds);
+    if (!answer.ok) {
+      const error = answer.reason === 'insufficient' ? insufficientCreditsMessage(answer.needed, answer.balance) : answer.message;
+      await settings.jobs.fail(job.id, workerId, { error, timings: ctx.clock.timings(), completedAt: Date.now() });
+      return;
+    }
+  }
   const fileName = outputFileName(job.id, job.outputToken);
   const dir = outputsDir(settings.dataDir);
   await mkdir(dir, { recursive: true });
@@ -189,8 +253,18 @@ async function completeJob(
     executionMs: ctx.executionMs,
     completedAt: Date.now(),
   });
-  if (held) ctx.log.info({ executionMs: Math.round(ctx.executionMs), timings }, 'job completed');
-  else ctx.log.warn('job finished after its lease was lost; left to the current holder');
+  if (held) {
+    ctx.log.info({ executionMs: Math.round(ctx.executionMs), timings }, 'job completed');
+    return;
+  }
+  const now = await settings.jobs.findById(job.id);
+  if (now?.status === 'canceled' || now?.status === 'failed') {
+    // Canceled while the last frames were encoded: nobody will ever be given this file.
+    ctx.log.info({ status: now.status }, 'render finished after the job ended; output discarded');
+    await removeOutputFile(dir, fileName);
+  } else {
+    ctx.log.warn('job finished after its lease was lost; left to the current holder');
+  }
 }
 
 async function failFromRender(

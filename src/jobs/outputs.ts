@@ -1,6 +1,7 @@
 // Where a job's files live under the data dir. Output names carry a random token so their URLs
 // are unguessable: the URL alone grants access, like a pre-signed link.
 import { randomBytes } from 'node:crypto';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /** 24 random bytes = 192 bits, base64url: 32 characters. */
@@ -29,4 +30,9 @@ export function jobWorkDir(dataDir: string, jobId: string): string {
 /** Absolute URL clients download an output from. */
 export function outputUrl(publicUrl: string, outputFile: string): string {
   return `${publicUrl}/outputs/${outputFile}`;
+}
+
+/** Removes an output file; one that is already gone is fine. */
+export async function removeOutputFile(outputsDirectory: string, fileName: string): Promise<void> {
+  await rm(join(outputsDirectory, fileName), { force: true });
 }

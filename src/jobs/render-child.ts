@@ -4,8 +4,8 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { RunResult } from '../engine/types.js';
-import type { ChildMessage, RenderFailure, RenderRequest } from './ipc.js';
+import type { RenderPlan, RunResult } from '../engine/types.js';
+import type { ChildMessage, HoldAnswer, ParentMessage, RenderFailure, RenderRequest } from './ipc.js';
 
 export type RenderOutcome =
   | { type: 'done'; result: RunResult }
@@ -13,6 +13,12 @@ export type RenderOutcome =
   | { type: 'exited'; code: number | null; signal: NodeJS.Signals | null };
 
 export type ProgressListener = (stage: string, progress: number) => void;
+
+export interface RenderListeners {
+  onProgress: ProgressListener;
+  /** The render asks for its credits to be held before it renders; the answer goes back to it. */
+  onInputsProbed: (plan: RenderPlan) => Promise<HoldAnswer>;
+}
 
 /**
  * The real render worker module, with the extension this file runs under: `.ts` under tsx
@@ -30,7 +36,7 @@ export class RenderChild {
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   private readonly process: ChildProcess;
   private hasExited = false;
-  private current: { jobId: string; settle: (o: RenderOutcome) => void; onProgress: ProgressListener } | null = null;
+  private current: ({ jobId: string; settle: (o: RenderOutcome) => void } & RenderListeners) | null = null;
 
   constructor(workerModule: URL = DEFAULT_RENDER_WORKER) {
     this.process = fork(fileURLToPath(workerModule), [], {
@@ -76,6 +82,9 @@ export class RenderChild {
         case 'progress':
           if (this.current?.jobId === message.jobId) this.current.onProgress(message.stage, message.progress);
           break;
+        case 'inputs-probed':
+          if (this.current?.jobId === message.jobId) this.answerHold(message.jobId, this.current.onInputsProbed(message.plan));
+          break;
         case 'done':
           this.settle(message.jobId, { type: 'done', result: message.result });
           break;
@@ -95,13 +104,18 @@ export class RenderChild {
   }
 
   /** Renders one job; resolves with its outcome, including the process dying meanwhile. */
-  render(request: RenderRequest, onProgress: ProgressListener): Promise<RenderOutcome> {
+  render(request: RenderRequest, listeners: RenderListeners): Promise<RenderOutcome> {
     if (this.current) throw new Error('render process is busy');
     if (this.hasExited) return Promise.resolve({ type: 'exited', code: null, signal: null });
     return new Promise((settle) => {
-      this.current = { jobId: request.job.id, settle, onProgress };
-      this.process.send(request);
+      this.current = { jobId: request.job.id, settle, ...listeners };
+      this.send(request);
     });
+  }
+
+  /** Asks the render of `jobId` to stop (through its AbortSignal); it then reports `failed`. */
+  abort(jobId: string): void {
+    if (this.current?.jobId === jobId) this.send({ type: 'abort', jobId });
   }
 
   /** Ends the process and everything it started (ffmpeg), at once. Safe to call repeatedly. */
@@ -112,6 +126,20 @@ export class RenderChild {
     } catch {
       this.process.kill('SIGKILL');
     }
+  }
+
+  private answerHold(jobId: string, answer: Promise<HoldAnswer>): void {
+    answer
+      .catch((error: unknown): HoldAnswer => ({ ok: false, reason: 'stop', message: `The credit hold failed: ${String(error)}` }))
+      .then((resolved) => this.send({ type: 'hold-answer', jobId, answer: resolved }));
+  }
+
+  /** A message to a process that just died is lost; its exit settles the render anyway. */
+  private send(message: ParentMessage): void {
+    if (this.hasExited || !this.process.connected) return;
+    this.process.send(message, (error) => {
+      if (error) this.kill();
+    });
   }
 
   private settle(jobId: string, outcome: RenderOutcome): void {

@@ -1,9 +1,17 @@
 // The render process's side of the IPC protocol: prepare the engine once, say ready, then
 // render one job at a time, reporting progress and the outcome to the parent.
-import { EngineError } from '../engine/errors.js';
-import type { ProgressEvent } from '../engine/types.js';
-import type { ChildMessage, ParentMessage, RenderFailure, RenderRequest } from './ipc.js';
+import { InsufficientCreditsError } from '../billing/errors.js';
+import { AbortedError, EngineError } from '../engine/errors.js';
+import type { ProgressEvent, RenderPlan } from '../engine/types.js';
+import type { ChildMessage, HoldAnswer, ParentMessage, RenderFailure, RenderRequest } from './ipc.js';
 import { ModelUnavailableError, type JobRenderer } from './job-renderer.js';
+
+/** The job being rendered: how to abort it and who waits for the parent's hold answer. */
+interface CurrentRender {
+  jobId: string;
+  controller: AbortController;
+  awaitingHold: ((answer: HoldAnswer) => void) | null;
+}
 
 const PROGRESS_INTERVAL_MS = 250;
 
@@ -21,23 +29,34 @@ export async function serveRenderRequests(renderer: JobRenderer): Promise<void> 
     return;
   }
 
-  let busy = false;
+  let current: CurrentRender | null = null;
   process.on('message', (message: ParentMessage) => {
-    if (message?.type !== 'render') return;
-    if (busy) {
-      const failure = unexpected(new Error('render worker received a job while busy'));
-      send({ type: 'failed', jobId: message.job.id, failure });
-      return;
+    switch (message?.type) {
+      case 'render': {
+        if (current) {
+          const failure = unexpected(new Error('render worker received a job while busy'));
+          send({ type: 'failed', jobId: message.job.id, failure });
+          return;
+        }
+        const render: CurrentRender = { jobId: message.job.id, controller: new AbortController(), awaitingHold: null };
+        current = render;
+        void renderJob(renderer, message, render).finally(() => {
+          current = null;
+        });
+        return;
+      }
+      case 'abort':
+        if (current?.jobId === message.jobId) current.controller.abort();
+        return;
+      case 'hold-answer':
+        if (current?.jobId === message.jobId) current.awaitingHold?.(message.answer);
+        return;
     }
-    busy = true;
-    void render(renderer, message).finally(() => {
-      busy = false;
-    });
   });
   send({ type: 'ready' });
 }
 
-async function render(renderer: JobRenderer, request: RenderRequest): Promise<void> {
+async function renderJob(renderer: JobRenderer, request: RenderRequest, render: CurrentRender): Promise<void> {
   const jobId = request.job.id;
   const reportProgress = throttledProgress(jobId);
   try {
@@ -45,12 +64,39 @@ async function render(renderer: JobRenderer, request: RenderRequest): Promise<vo
       outputPath: request.outputPath,
       workDir: request.workDir,
       limits: request.limits,
+      signal: render.controller.signal,
       onProgress: reportProgress,
+      onInputsProbed: (plan) => holdCredits(render, plan),
     });
     send({ type: 'done', jobId, result });
   } catch (error) {
-    send({ type: 'failed', jobId, failure: classify(error) });
+    const aborted = render.controller.signal.aborted && !(error instanceof EngineError);
+    send({ type: 'failed', jobId, failure: classify(aborted ? new AbortedError('The job was cancelled', { cause: error }) : error) });
   }
+}
+
+/**
+ * The engine knows the output's length: ask the parent (which has the database) to hold the
+ * job's credits, and render only once it says so. Not enough credits fails the job here.
+ */
+function holdCredits(render: CurrentRender, plan: RenderPlan): Promise<void> {
+  const { signal } = render.controller;
+  return new Promise<void>((resolve, reject) => {
+    const onAbort = () => {
+      render.awaitingHold = null;
+      reject(new AbortedError('The job was cancelled'));
+    };
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    render.awaitingHold = (answer) => {
+      signal.removeEventListener('abort', onAbort);
+      render.awaitingHold = null;
+      if (answer.ok) resolve();
+      else if (answer.reason === 'insufficient') reject(new InsufficientCreditsError(answer.needed, answer.balance));
+      else reject(new AbortedError(answer.message));
+    };
+    send({ type: 'inputs-probed', jobId: render.jobId, plan });
+  });
 }
 
 /**
@@ -70,7 +116,7 @@ function throttledProgress(jobId: string): (event: ProgressEvent) => void {
 }
 
 function classify(error: unknown): RenderFailure {
-  if (error instanceof EngineError || error instanceof ModelUnavailableError) {
+  if (error instanceof EngineError || error instanceof ModelUnavailableError || error instanceof InsufficientCreditsError) {
     return { kind: 'user', code: error.code, message: error.message };
   }
   return unexpected(error);

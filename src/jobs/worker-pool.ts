@@ -104,6 +104,11 @@ export class WorkerPool {
     this.wakeAll();
   }
 
+  /** A job was canceled: if one of our renders is working on it, abort that render now. */
+  notifyJobCanceled(jobId: string): void {
+    for (const slot of this.slots) if (slot.running?.jobId === jobId) slot.running.stop('canceled');
+  }
+
   /**
    * Stops taking jobs, lets running renders finish for up to `graceMs`, then kills what is left
    * and hands those jobs back to the queue. Resolves when every render process has exited.

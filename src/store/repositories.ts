@@ -3,14 +3,28 @@
 import type {
   Account,
   ApiKeyRecord,
+  CreditBalances,
+  CreditGrant,
+  HoldOutcome,
+  JobListFilter,
+  JobListPosition,
+  LedgerEntry,
+  SubmitChecks,
+  SubmitOutcome,
   JobFailure,
   JobRecord,
   JobSuccess,
   NewJob,
+  NewWebhookDelivery,
+  WebhookAttempt,
+  WebhookAttemptResult,
+  WebhookDelivery,
+  WebhookSecrets,
 } from './records.js';
 
 export interface AccountRepository {
-  create(account: Account): Promise<void>;
+  /** Creates the account and its opening credit grants in one transaction. */
+  create(account: Account, openingGrants?: CreditGrant[]): Promise<void>;
   findById(id: string): Promise<Account | undefined>;
   /** The oldest admin account, the one operator commands act on by default. */
   findFirstAdmin(): Promise<Account | undefined>;
@@ -18,7 +32,7 @@ export interface AccountRepository {
    * Creates `account` and `key` only if no account exists yet, atomically, so two processes
    * starting on an empty database cannot both bootstrap. Answers whether it created them.
    */
-  createFirstAccountWithKey(account: Account, key: ApiKeyRecord): Promise<boolean>;
+  createFirstAccountWithKey(account: Account, key: ApiKeyRecord, openingGrants?: CreditGrant[]): Promise<boolean>;
 }
 
 export interface ApiKeyRepository {
@@ -66,4 +80,79 @@ export interface JobRepository {
   expireLease(id: string, workerId: string, now?: number): Promise<boolean>;
   /** Handed back on shutdown: claimable now, and the attempt is not counted as a crash. */
   release(id: string, workerId: string): Promise<boolean>;
+
+  // Every way a job ends (complete, fail, cancel) settles its credit hold in the same
+  // transaction: completion turns it into a charge, the others release it. Each movement is
+  // unique per job, so no retry, crash or race can charge or release twice.
+
+  /**
+   * Inserts a job after `checks` (idempotency, concurrency limit, credits), all in one
+   * transaction so concurrent submissions cannot slip past a limit together.
+   */
+  submit(job: NewJob, checks: SubmitChecks): Promise<SubmitOutcome>;
+  /**
+   * Holds `amount` credits of the job's paying balance for it, while `workerId` holds its lease.
+   * Idempotent per job: a job that already has a hold (an earlier attempt) keeps that one.
+   */
+  holdCredits(id: string, workerId: string, amount: number, now?: number): Promise<HoldOutcome>;
+  /** Cancels a processing job of `accountId` and releases its hold. False when it is not processing. */
+  cancel(id: string, accountId: string, now?: number): Promise<boolean>;
+  /** An account's jobs, newest first, after `after` (the previous page's last job). */
+  list(accountId: string, filter: JobListFilter, after: JobListPosition | null, limit: number): Promise<JobRecord[]>;
+  /**
+   * Forgets a job's output file (DELETE, retention): sets output_deleted_at and answers the file
+   * name that was recorded, or null when there was none. With `accountId`, only that account's job.
+   */
+  forgetOutput(id: string, accountId: string | null, now: number): Promise<string | null>;
+  /** Jobs whose output is still kept and that finished before `cutoff`, oldest first. */
+  findKeptOutputsFinishedBefore(cutoff: number, limit: number): Promise<JobRecord[]>;
+}
+
+export interface CreditLedgerRepository {
+  /** Each balance as the sum of its rows (holds subtract: this is what can be spent). */
+  balances(accountId: string): Promise<CreditBalances>;
+  /** Credits currently held for processing jobs (holds not yet released), per balance. */
+  held(accountId: string): Promise<CreditBalances>;
+  grant(accountId: string, grant: CreditGrant, now?: number): Promise<LedgerEntry>;
+  /** The account's movements, newest first. */
+  entries(accountId: string, limit: number): Promise<LedgerEntry[]>;
+  /** One job's movements, oldest first. */
+  entriesForJob(jobId: string): Promise<LedgerEntry[]>;
+}
+
+export interface WebhookSecretRepository {
+  find(accountId: string): Promise<WebhookSecrets | undefined>;
+  /** Stores `secret` unless the account has one already; answers the secrets in force either way. */
+  createIfAbsent(accountId: string, secret: string, now: number): Promise<WebhookSecrets>;
+  /** Makes `secret` current; the old one keeps signing until `previousExpiresAt`. */
+  rotate(accountId: string, secret: string, previousExpiresAt: number, now: number): Promise<WebhookSecrets>;
+}
+
+export interface WebhookDeliveryRepository {
+  /**
+   * Ids of completed or failed jobs, finished at or after `since`, that have a webhook URL and
+   * no delivery yet, oldest first.
+   */
+  findFinishedJobsWithoutDelivery(since: number, limit: number): Promise<string[]>;
+  /** Creates the job's delivery unless it has one (two dispatchers may race); answers whether it did. */
+  createIfAbsent(delivery: NewWebhookDelivery): Promise<boolean>;
+  findByJob(jobId: string): Promise<WebhookDelivery | undefined>;
+  /**
+   * Atomically takes the pending delivery that has been due longest and is not leased, leasing
+   * it to `dispatcherId` for `leaseMs`. Undefined when nothing is due.
+   */
+  claimDue(dispatcherId: string, leaseMs: number, now?: number): Promise<WebhookDelivery | undefined>;
+  /**
+   * Logs an attempt and applies its outcome, releasing the lease. The outcome is applied only
+   * while `dispatcherId` holds the lease (answer: whether it did); the attempt is logged anyway.
+   */
+  recordAttempt(deliveryId: string, dispatcherId: string, result: WebhookAttemptResult): Promise<boolean>;
+  /** Gives the lease back without an attempt (shutdown interrupted it): due again at once. */
+  releaseLease(deliveryId: string, dispatcherId: string): Promise<void>;
+  /**
+   * A new retry sequence starting at `now` (manual redelivery). False while an attempt is in
+   * flight (leased), so it cannot overwrite that attempt's outcome.
+   */
+  restart(deliveryId: string, now: number): Promise<boolean>;
+  listAttempts(deliveryId: string): Promise<WebhookAttempt[]>;
 }

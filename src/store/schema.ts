@@ -53,11 +53,81 @@ export interface JobsTable {
   locked_until: EpochMs | null;
   idempotency_key: string | null;
   request_hash: string | null;
+  /** Credits held (while processing) or charged (completed) for the job; null until probed. */
+  credits: number | null;
+  /** 'api' | 'user': the balance that pays for the job. */
+  credit_balance: Generated<string>;
+  /** When the output file was purged (DELETE or the retention sweep); output_file is then null. */
+  output_deleted_at: EpochMs | null;
+}
+
+export interface CreditLedgerTable {
+  id: Generated<number>;
+  account_id: string;
+  /** 'api' | 'user' */
+  balance: string;
+  /** 'grant' | 'hold' | 'release' | 'charge' */
+  kind: string;
+  /** Signed as it changes the balance: grant +, hold -, release +, charge -. */
+  amount: number;
+  job_id: string | null;
+  note: Generated<string>;
+  created_at: EpochMs;
 }
 
 export interface Database {
   accounts: AccountsTable;
   api_keys: ApiKeysTable;
   jobs: JobsTable;
+  credit_ledger: CreditLedgerTable;
+  webhook_secrets: WebhookSecretsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  webhook_attempts: WebhookAttemptsTable;
 }
 
+export interface WebhookSecretsTable {
+  account_id: string;
+  /** `whsec_<base64>`: the HMAC key of the account's webhook signatures. */
+  secret: string;
+  /** The secret before the last rotation; still signs (beside the new one) until it expires. */
+  previous_secret: string | null;
+  previous_expires_at: EpochMs | null;
+  created_at: EpochMs;
+  rotated_at: EpochMs | null;
+}
+
+export interface WebhookDeliveriesTable {
+  /** The `webhook-id` header: the same on every attempt, so receivers can de-duplicate. */
+  id: string;
+  job_id: string;
+  account_id: string;
+  url: string;
+  /** The exact JSON body sent on every attempt (the job object when the delivery was created). */
+  payload: string;
+  /** pending | delivered | failed */
+  state: string;
+  /** Attempts ever made. */
+  attempts: Generated<number>;
+  /** Attempts in the current retry sequence (a redelivery starts a new one); indexes the schedule. */
+  schedule_step: Generated<number>;
+  next_attempt_at: EpochMs | null;
+  locked_by: string | null;
+  locked_until: EpochMs | null;
+  last_status: number | null;
+  last_error: Generated<string>;
+  created_at: EpochMs;
+  delivered_at: EpochMs | null;
+}
+
+export interface WebhookAttemptsTable {
+  id: Generated<number>;
+  delivery_id: string;
+  attempt: number;
+  started_at: EpochMs;
+  duration_ms: number;
+  /** The receiver's HTTP status; null when no response came (refused, timeout, blocked). */
+  status_code: number | null;
+  error: Generated<string>;
+  /** When the next attempt was scheduled after this one; null when this one was the last. */
+  next_attempt_at: EpochMs | null;
+}

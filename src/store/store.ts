@@ -1,9 +1,19 @@
 // The store as a whole: one handle the service opens at start and closes at exit.
-import type { AccountRepository, ApiKeyRepository, JobRepository } from './repositories.js';
+import type {
+  AccountRepository,
+  ApiKeyRepository,
+  CreditLedgerRepository,
+  JobRepository,
+  WebhookDeliveryRepository,
+  WebhookSecretRepository,
+} from './repositories.js';
 
 export interface Store {
   readonly accounts: AccountRepository;
   readonly apiKeys: ApiKeyRepository;
   readonly jobs: JobRepository;
+  readonly credits: CreditLedgerRepository;
+  readonly webhookSecrets: WebhookSecretRepository;
+  readonly webhookDeliveries: WebhookDeliveryRepository;
   close(): Promise<void>;
 }

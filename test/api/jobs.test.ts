@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { AUDIO, IMAGE, PUBLIC_URL, get, post, startTestApp, type TestApp } from './test-app.js';
 
 const CONTRACT_FIELDS = ['id', 'model', 'status', 'output', 'error', 'executionTime', 'timings'];
-const EXTENSION_FIELDS = ['progress', 'stage', 'createdAt', 'completedAt', 'seed', 'input'];
+const EXTENSION_FIELDS = ['progress', 'stage', 'createdAt', 'completedAt', 'seed', 'input', 'credits', 'outputDeleted'];
 
 describe('GET /api/v1/jobs/{id}', () => {
   let t: TestApp;
@@ -42,6 +42,8 @@ describe('GET /api/v1/jobs/{id}', () => {
         completedAt: null,
         seed: 42,
         input: { image: IMAGE, audio: AUDIO, resolution: '720p', seed: 42 },
+        credits: null,
+        outputDeleted: false,
       },
     );
     assert.ok(!Number.isNaN(Date.parse(job.createdAt)));

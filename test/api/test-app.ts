@@ -3,7 +3,10 @@
 import type { FastifyInstance } from 'fastify';
 import { pino } from 'pino';
 import { ApiKeyService } from '../../src/accounts/index.js';
+import { CostEstimator } from '../../src/billing/estimate.js';
+import { CreditService } from '../../src/billing/index.js';
 import { JobService, outputsDir } from '../../src/jobs/index.js';
+import { WebhookDeliveryService, WebhookSecretService } from '../../src/jobs/webhooks/index.js';
 import { buildServer } from '../../src/server.js';
 import type { Account } from '../../src/store/index.js';
 import { createAccount, openTempStore, type TempStore } from '../store/temp-store.js';
@@ -18,23 +21,44 @@ export interface TestApp {
   keyA: string;
   keyB: string;
   queuedNotifications: number;
+  /** Job ids the worker pool was told were canceled. */
+  canceledNotifications: string[];
   ready: boolean;
   close(): Promise<void>;
 }
 
-export async function startTestApp(options: { allowPrivateUrls?: boolean } = {}): Promise<TestApp> {
+export interface TestAppOptions {
+  allowPrivateUrls?: boolean;
+  /** Off unless a test sets it. */
+  rateLimitPerMinute?: number;
+  /** Off unless a test sets it. */
+  maxProcessingJobsPerAccount?: number;
+}
+
+export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const temp = await openTempStore();
   const apiKeys = new ApiKeyService(temp.store.apiKeys);
   const accountB = await createAccount(temp.store);
-  const state = { queuedNotifications: 0 };
+  const state = { queuedNotifications: 0, canceled: [] as string[] };
   const app = await buildServer({
     logger: pino({ level: 'silent' }),
     apiKeys,
-    jobs: new JobService(temp.store.jobs, () => state.queuedNotifications++),
+    jobs: new JobService(temp.store.jobs, () => state.queuedNotifications++, {
+      maxProcessingJobsPerAccount: options.maxProcessingJobsPerAccount,
+      outputsDir: outputsDir(temp.dataDir),
+      onJobCanceled: (id) => state.canceled.push(id),
+    }),
     readiness: { ready: () => testApp.ready },
     publicUrl: PUBLIC_URL,
     allowPrivateUrls: options.allowPrivateUrls ?? false,
     outputsDir: outputsDir(temp.dataDir),
+    webhooks: {
+      deliveries: new WebhookDeliveryService(temp.store, PUBLIC_URL),
+      secrets: new WebhookSecretService(temp.store.webhookSecrets),
+    },
+    account: { credits: new CreditService(temp.store.credits) },
+    estimator: new CostEstimator({ workRoot: `${temp.dataDir}/work`, limits: { allowPrivateUrls: options.allowPrivateUrls ?? false } }),
+    rateLimitPerMinute: options.rateLimitPerMinute,
   });
   const testApp: TestApp = {
     app,
@@ -45,6 +69,9 @@ export async function startTestApp(options: { allowPrivateUrls?: boolean } = {})
     keyB: (await apiKeys.create(accountB.id, 'b')).key,
     get queuedNotifications() {
       return state.queuedNotifications;
+    },
+    get canceledNotifications() {
+      return state.canceled;
     },
     ready: true,
     async close() {

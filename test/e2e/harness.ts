@@ -58,11 +58,15 @@ export async function startMediaServer(routes: Record<string, MediaRoute>): Prom
 export interface RunningServer {
   baseUrl: string;
   env: Record<string, string>;
+  /** The server process (its render processes are its children). */
+  pid: number;
   /** Everything the server wrote to stdout so far (the first-start key notice, log lines). */
   stdout(): string;
   output(): string;
   /** SIGTERM, then wait for a graceful exit; resolves with the exit code. */
   stop(): Promise<number | null>;
+  /** SIGKILL (a crash: no shutdown code runs), resolved once the process is gone. */
+  kill(): Promise<void>;
 }
 
 /** Starts `src/main.ts` with `env` on a free port and waits until /healthz says ready. */
@@ -83,6 +87,7 @@ export async function startServer(env: Record<string, string>): Promise<RunningS
   const server: RunningServer = {
     baseUrl,
     env: fullEnv,
+    pid: child.pid!,
     stdout: () => stdout,
     output: () => `--- stdout ---\n${stdout.slice(-4000)}\n--- stderr ---\n${stderr.slice(-4000)}`,
     async stop() {
@@ -92,6 +97,11 @@ export async function startServer(env: Record<string, string>): Promise<RunningS
       const [code] = await exited;
       clearTimeout(timer);
       return code;
+    },
+    async kill() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGKILL');
+      await exited;
     },
   };
   try {

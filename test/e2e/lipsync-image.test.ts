@@ -181,11 +181,11 @@ describe('lipsync-image end to end', { timeout: 600_000 }, () => {
     assert.equal((await client.finished(next)).status, 'completed');
   });
 
-  test('lipsync-video and lipsync-image-multi jobs fail honestly instead of faking output', async () => {
+  test('lipsync-video and lipsync-image-multi jobs reach their engines and fail clearly on unusable input', async () => {
     const video = await client.submit('lipsync-video', { video: url('/portrait.jpg'), audio: url('/speech.mp3') });
     const multi = await client.submit('lipsync-image-multi', { image: url('/portrait.jpg'), left_audio: url('/speech.mp3'), right_audio: url('/speech.mp3') });
-    assert.equal((await client.finished(video)).error, 'lipsync-video is not available on this server yet');
-    assert.equal((await client.finished(multi)).error, 'lipsync-image-multi is not available on this server yet');
+    assert.match(String((await client.finished(video)).error), /^Invalid video format: formState\.video could not be decoded \(it looks like a JPEG image\)$/);
+    assert.equal((await client.finished(multi)).error, 'Found 1 face; lipsync-image-multi needs two');
   });
 });
 

@@ -1,7 +1,9 @@
 // A render process with a scripted engine, for worker pool tests: what it does is chosen by the
-// job's image URL, so tests can make renders succeed, fail, crash, or hang.
+// job's image URL, so tests can make renders succeed, fail, crash, or hang. Like the real engine
+// it announces the output's length (`?seconds=`, default 1) through onInputsProbed before it
+// renders, except for the `no-probe` behaviour.
 import { existsSync, writeFileSync } from 'node:fs';
-import { NoFaceError } from '../../src/engine/errors.js';
+import { AbortedError, NoFaceError } from '../../src/engine/errors.js';
 import type { LipsyncImageRequest, RunOptions, RunResult } from '../../src/engine/types.js';
 import { createJobRenderer } from '../../src/jobs/job-renderer.js';
 import { serveRenderRequests } from '../../src/jobs/render-worker-loop.js';
@@ -9,7 +11,13 @@ import { serveRenderRequests } from '../../src/jobs/render-worker-loop.js';
 async function renderLipsyncImage(request: LipsyncImageRequest, options: RunOptions): Promise<RunResult> {
   const url = new URL('url' in request.image ? request.image.url : 'file:///');
   const behaviour = url.pathname.slice(1);
+  const pidFile = url.searchParams.get('pidfile');
+  if (pidFile) writeFileSync(pidFile, String(process.pid));
   options.onProgress?.({ stage: 'fetch', progress: 0.1 });
+  if (behaviour !== 'no-probe') {
+    const outputSeconds = Number(url.searchParams.get('seconds') ?? 1);
+    await options.onInputsProbed?.({ outputSeconds, width: 480, height: 640 });
+  }
   switch (behaviour) {
     case 'no-face':
       throw new NoFaceError();
@@ -27,6 +35,16 @@ async function renderLipsyncImage(request: LipsyncImageRequest, options: RunOpti
       break;
     }
     case 'hang':
+      // Renders until aborted, as the real engine does between frames.
+      options.onProgress?.({ stage: 'render', progress: 0.5 });
+      await new Promise((_, reject) => {
+        const aborted = () => reject(new AbortedError('The job was cancelled'));
+        if (options.signal?.aborted) aborted();
+        options.signal?.addEventListener('abort', aborted, { once: true });
+      });
+      break;
+    case 'deaf':
+      // A render stuck where it never looks at its signal: only a kill ends it.
       options.onProgress?.({ stage: 'render', progress: 0.5 });
       await new Promise(() => {}); // the IPC channel keeps the process alive
   }

@@ -63,7 +63,8 @@ describe('worker pool', () => {
     assert.equal(done.stage, 'done');
     assert.equal(done.progress, 1);
     assert.equal(done.lockedBy, null);
-    assert.ok(!existsSync(join(temp.dataDir, 'work', job.id)), 'the scratch dir is removed');
+    // The scratch dir is removed right after the result is written (cleanup follows the result).
+    await waitFor('the scratch dir to be removed', () => (existsSync(join(temp.dataDir, 'work', job.id)) ? undefined : true), 5_000);
   });
 
   test("an engine error fails the job with the error's own message", async () => {

@@ -29,9 +29,20 @@ export async function openTempStore(): Promise<TempStore> {
   };
 }
 
-export async function createAccount(store: Store, isAdmin = false): Promise<Account> {
+/**
+ * An account with plenty of credits on both balances (1 000 000 each, what the admin account
+ * starts with), so tests that are not about billing never meet a 402; pass `credits` to choose.
+ */
+export async function createAccount(
+  store: Store,
+  isAdmin = false,
+  credits: { api: number; user: number } = { api: 1_000_000, user: 1_000_000 },
+): Promise<Account> {
   const account: Account = { id: randomId('acct_'), email: null, isAdmin, createdAt: Date.now() };
-  await store.accounts.create(account);
+  await store.accounts.create(account, [
+    { balance: 'api', amount: credits.api, note: 'test credits' },
+    { balance: 'user', amount: credits.user, note: 'test credits' },
+  ]);
   return account;
 }
 

@@ -3,13 +3,16 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { JobService } from '../../jobs/index.js';
+import { webhookUrlProblem } from '../../jobs/webhooks/index.js';
 import type { JobModel } from '../../store/index.js';
 import { invalidRequest } from '../errors.js';
 import {
+  IdempotencyHeaders,
   LipsyncImageBody,
   LipsyncImageMultiBody,
   LipsyncVideoBody,
   SubmitResponse,
+  errorResponses,
   type SubmitBody,
 } from '../schemas.js';
 
@@ -30,27 +33,43 @@ export async function lipsyncRoutes(app: FastifyInstance, options: LipsyncRoutes
   for (const { model, body } of ENDPOINTS) {
     typed.post(
       `/${model}`,
-      { schema: { body, response: { 200: SubmitResponse } } },
-      async (request) => {
+      {
+        schema: {
+          summary: `Submit a ${model} job`,
+          tags: ['lipsync'],
+          headers: IdempotencyHeaders,
+          body,
+          response: { 200: SubmitResponse, ...errorResponses(400, 401, 402, 413, 422, 429) },
+        },
+      },
+      async (request, reply) => {
         const { formState, webhook } = request.body as SubmitBody;
         if (webhook !== undefined) checkWebhookScheme(webhook, options.allowPrivateUrls);
-        const job = await options.jobs.submit({
+        const { job, replayed } = await options.jobs.submit({
           accountId: request.caller.accountId,
           keyId: request.caller.keyId,
           model,
           formState: formState as Record<string, unknown>,
           webhook,
+          idempotencyKey: request.headers['idempotency-key'],
         });
-        request.log.info({ jobId: job.id, model }, 'job queued');
+        if (replayed) {
+          reply.header('idempotent-replayed', 'true');
+          request.log.info({ jobId: job.id, model }, 'idempotent replay: answered the earlier job');
+        } else {
+          request.log.info({ jobId: job.id, model }, 'job queued');
+        }
         return { id: job.id, status: 'processing' as const };
       },
     );
   }
 }
 
-/** The contract wants HTTPS webhooks; plain http only where private URLs are allowed anyway. */
+/**
+ * The contract wants HTTPS webhooks (plain http only where private URLs are allowed anyway), and
+ * a literal private IP can be refused now. Host names are checked after DNS at each attempt.
+ */
 function checkWebhookScheme(webhook: string, allowPrivateUrls: boolean): void {
-  if (/^https:/i.test(webhook)) return;
-  if (allowPrivateUrls) return;
-  throw invalidRequest('webhook must be an https URL', 'webhook');
+  const problem = webhookUrlProblem(webhook, allowPrivateUrls);
+  if (problem) throw invalidRequest(problem, 'webhook');
 }

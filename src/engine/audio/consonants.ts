@@ -5,6 +5,7 @@
 // unreliable to tell them apart.
 
 import type { SpeechFeatures } from './features.js';
+import { phraseOnsetClosures, releaseOf } from './lip-release.js';
 import { movingMaximum, runsOf } from './signal.js';
 import type { VoiceActivity } from './voice-activity.js';
 
@@ -84,6 +85,11 @@ export interface ConsonantEvent {
   /** Half-open hop range [startHop, endHop). */
   startHop: number;
   endHop: number;
+  /**
+   * Bilabials: when the lips part (s), placed more finely than the hops. The closure is shown on
+   * every frame before it, without the lead: opening early is what makes a p look wrong.
+   */
+  releaseSeconds?: number;
 }
 
 export interface Consonants {
@@ -119,7 +125,9 @@ export function findConsonants(features: SpeechFeatures, activity: VoiceActivity
   bridgeGaps(isOcclusion, MAX_SPLIT_HOPS);
   const bilabials = runsOf(isOcclusion)
     .filter(([s, e]) => isBilabialClosure(features, activity, classes, nearby.rms, s, e))
-    .map(([startHop, endHop]) => ({ startHop, endHop }));
+    .map(([startHop, endHop]) => releaseOf(features, { startHop, endHop }, classes[endHop - 1] === HopClass.Gap));
+  bilabials.push(...phraseOnsetClosures(features, activity));
+  bilabials.sort((a, b) => a.startHop - b.startHop);
   const labiodentals = runsOf(isLabiodental)
     .filter(([s, e]) => e - s >= MIN_LABIODENTAL_HOPS && !followsGap(classes, s))
     .map(([startHop, endHop]) => ({ startHop, endHop }));

@@ -6,7 +6,7 @@ export interface FrameGrid {
   fps: number;
   frameCount: number;
   hopSeconds: number;
-  /** The mouth shows audio this many seconds early (frame k shows audio from k/fps + lead). */
+  /** The mouth shows audio this many seconds early: frame k shows the audio around k/fps + lead. */
   leadSeconds: number;
 }
 
@@ -39,10 +39,18 @@ export function asymmetricEnvelope(values: Float32Array, attackTau: number, rele
 
 /** Sub-samples per frame for the box average; 8 keeps the 25 fps box within 5 ms of exact. */
 const SUBSAMPLES = 8;
+/**
+ * A closure may still show on a frame this long after its release: the fine release time can come
+ * out a couple of ms early, and a p's burst must not find the lips already apart.
+ */
+const RELEASE_GRACE_S = 0.005;
+/** Lips open between two closures for at least this long get a frame of their own. */
+const MIN_OPEN_S = 0.03;
 
 /**
- * Box-averages a per-hop track over each frame's (lead-shifted) audio span. Hop h sits at time
- * h·hopSeconds; times past the end of the track read `padValue` (the video may outlast the audio).
+ * Box-averages a per-hop track over one frame period centred on each frame's (lead-shifted) time
+ * k/fps + lead. Hop h sits at time h·hopSeconds; times past the end of the track read `padValue`
+ * (the video may outlast the audio).
  */
 export function resampleToFrames(values: Float32Array, grid: FrameGrid, padValue: number): Float32Array {
   const out = new Float32Array(grid.frameCount);
@@ -50,7 +58,7 @@ export function resampleToFrames(values: Float32Array, grid: FrameGrid, padValue
   for (let k = 0; k < grid.frameCount; k++) {
     let acc = 0;
     for (let m = 0; m < SUBSAMPLES; m++) {
-      const t = (k + (m + 0.5) / SUBSAMPLES) / grid.fps + grid.leadSeconds;
+      const t = (k + (m + 0.5) / SUBSAMPLES - 0.5) / grid.fps + grid.leadSeconds;
       const position = t / grid.hopSeconds;
       if (last < 0 || position > last + 0.5) {
         acc += padValue;
@@ -74,10 +82,15 @@ export interface HoldRule {
   tweenFrames: number;
 }
 
+/** ceil() that does not round a product like 0.48 × 25 = 12.000000000000002 up to 13. */
+function ceilFrame(x: number): number {
+  return Math.ceil(x - 1e-9);
+}
+
 /**
- * Marks each event [startHop, endHop) on the frame grid: 1 on the frames whose audio span is mostly
- * inside the event (at least `minHoldFrames`, centred on the event when it is shorter) with linear
- * tweens either side. Overlaps keep the maximum.
+ * Marks each event [startHop, endHop) on the frame grid: 1 on the frames whose (lead-shifted) time
+ * k/fps + lead falls inside it (at least `minHoldFrames`, centred on the event when it is shorter),
+ * with linear tweens either side. Overlaps keep the maximum.
  */
 export function eventsToFrames(
   events: ReadonlyArray<{ startHop: number; endHop: number }>,
@@ -86,24 +99,16 @@ export function eventsToFrames(
   into: Float32Array,
 ): void {
   for (const event of events) {
-    const startS = (event.startHop - 0.5) * grid.hopSeconds;
-    const endS = (event.endHop - 0.5) * grid.hopSeconds;
-    // Frame k covers audio [k/fps + lead, (k+1)/fps + lead); it is "inside" when its centre is.
-    const a = (startS - grid.leadSeconds) * grid.fps - 0.5;
-    const b = (endS - grid.leadSeconds) * grid.fps - 0.5;
+    const a = (startSeconds(event, grid) - grid.leadSeconds) * grid.fps;
+    const b = ((event.endHop - 0.5) * grid.hopSeconds - grid.leadSeconds) * grid.fps;
     if (a >= grid.frameCount) continue; // audio beyond the end of the video
-    let first = Math.ceil(a);
-    let last = Math.ceil(b) - 1;
+    let first = ceilFrame(a);
+    let last = ceilFrame(b) - 1;
     if (last - first + 1 < rule.minHoldFrames) {
       first = Math.round((a + b) / 2 - (rule.minHoldFrames - 1) / 2);
       last = first + rule.minHoldFrames - 1;
     }
-    // At the end of the video shift the hold earlier (anticipating is fine); at the start never
-    // push it later, which would make the lips trail the sound.
-    if (last >= grid.frameCount) {
-      first = Math.max(0, Math.min(first, grid.frameCount - rule.minHoldFrames));
-      last = grid.frameCount - 1;
-    }
+    [first, last] = keepInVideo(first, last, grid, rule);
     for (let k = first; k <= last; k++) raise(into, k, 1);
     for (let j = 1; j <= rule.tweenFrames; j++) {
       const value = 1 - j / (rule.tweenFrames + 1);
@@ -111,6 +116,62 @@ export function eventsToFrames(
       raise(into, last + j, value);
     }
   }
+}
+
+/**
+ * Marks lip closures on the frame grid. A closure starts with the lead (the lips may close early)
+ * but holds on every frame shown before its release, lead or not: lips that part before the burst
+ * of a p are what a viewer notices. A closure too short for `minHoldFrames` starts earlier, never
+ * ends later. Tweens ramp either side (the frame after a release shows the lips parting), except
+ * that when two closures leave a single frame between them for the vowel, that frame opens as
+ * from the release rather than being swallowed by the next closure's lead.
+ */
+export function closuresToFrames(
+  events: ReadonlyArray<{ startHop: number; endHop: number; releaseSeconds?: number }>,
+  grid: FrameGrid,
+  rule: HoldRule,
+  into: Float32Array,
+): void {
+  const spans: Array<{ first: number; last: number; startS: number; releaseS: number }> = [];
+  for (const event of events) {
+    const startS = startSeconds(event, grid);
+    const releaseS = event.releaseSeconds ?? (event.endHop - 0.5) * grid.hopSeconds;
+    const first = ceilFrame((startS - Number(process.env.H5_CL ?? grid.leadSeconds)) * grid.fps);
+    if (first >= grid.frameCount) continue;
+    const last = Math.max(first, ceilFrame((releaseS + RELEASE_GRACE_S) * grid.fps) - 1);
+    spans.push({ first: Math.min(first, last - rule.minHoldFrames + 1), last, startS, releaseS });
+  }
+  spans.sort((x, y) => x.first - y.first);
+  let previousLast = -Infinity;
+  let previousRelease = -Infinity;
+  for (const span of spans) {
+    let { first, last } = span;
+    // A vowel heard between two closures keeps at least one open frame.
+    if (first <= previousLast + 1 && span.startS - previousRelease >= MIN_OPEN_S && last >= previousLast + 2) {
+      first = previousLast + 2;
+    }
+    [first, last] = keepInVideo(first, last, grid, rule);
+    for (let k = first; k <= last; k++) raise(into, k, 1);
+    for (let j = 1; j <= rule.tweenFrames; j++) {
+      const value = 1 - j / (rule.tweenFrames + 1);
+      if (first - j > previousLast + 1) raise(into, first - j, value * Number(process.env.H5_CT ?? 1));
+      raise(into, last + j, value * Number(process.env.H5_RT ?? 1));
+    }
+    if (last > previousLast) {
+      previousLast = last;
+      previousRelease = span.releaseS;
+    }
+  }
+}
+
+function startSeconds(event: { startHop: number }, grid: FrameGrid): number {
+  return (event.startHop - 0.5) * grid.hopSeconds;
+}
+
+/** At the end of the video the hold moves earlier (anticipating is fine), never later at the start. */
+function keepInVideo(first: number, last: number, grid: FrameGrid, rule: HoldRule): [number, number] {
+  if (last < grid.frameCount) return [first, last];
+  return [Math.max(0, Math.min(first, grid.frameCount - rule.minHoldFrames)), grid.frameCount - 1];
 }
 
 function raise(track: Float32Array, k: number, value: number): void {

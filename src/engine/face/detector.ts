@@ -41,10 +41,34 @@ function rgbFromRgba(frame: RgbaFrame): Uint8Array {
   return rgb;
 }
 
+export interface DetectOptions {
+  /**
+   * Skip the face detector and run only the landmark model on the boxes the previous call's
+   * landmarks gave (Human's own tracking path: ≈ 2–4× cheaper). Human still runs the detector
+   * when the picture changed a lot (a scene cut) or the previous call found nothing; a face the
+   * landmark model no longer confirms is dropped. For consecutive frames of one video only.
+   */
+  reusePreviousBoxes?: boolean;
+}
+
+/**
+ * Mean squared RGB change per pixel (Human's measure, ÷ 255 per channel) above which a frame is a
+ * new scene and the detector runs again: ≈ a 30-level change everywhere, far above the few levels
+ * that motion and compression noise give between consecutive frames.
+ */
+const SCENE_CUT_SENSITIVITY = 3.5;
+
 /** All faces found, largest first. Calls are serialised: the wasm backend is single-threaded. */
-export async function detectFaces(frame: RgbaFrame): Promise<DetectedFace[]> {
+export async function detectFaces(frame: RgbaFrame, options: DetectOptions = {}): Promise<DetectedFace[]> {
   const human = await humanInstance();
   const tensor = human.tf.tensor3d(rgbFromRgba(frame), [frame.height, frame.width, 3], 'int32');
+  const config = human.config;
+  const saved = { sensitivity: config.cacheSensitivity, skipFrames: config.face.detector.skipFrames, skipTime: config.face.detector.skipTime };
+  if (options.reusePreviousBoxes) {
+    config.cacheSensitivity = SCENE_CUT_SENSITIVITY;
+    config.face.detector.skipFrames = Number.MAX_SAFE_INTEGER;
+    config.face.detector.skipTime = Number.MAX_SAFE_INTEGER;
+  }
   try {
     const result = await human.detect(tensor);
     if (result.error) throw new Error(`face detector failed: ${result.error}`);
@@ -70,6 +94,9 @@ export async function detectFaces(frame: RgbaFrame): Promise<DetectedFace[]> {
     return faces.sort((a, b) => b.box.width * b.box.height - a.box.width * a.box.height);
   } finally {
     tensor.dispose();
+    config.cacheSensitivity = saved.sensitivity;
+    config.face.detector.skipFrames = saved.skipFrames;
+    config.face.detector.skipTime = saved.skipTime;
   }
 }
 

@@ -21,7 +21,13 @@ export interface HumanFace {
   rotation?: { angle: { roll: number; yaw: number; pitch: number } } | null;
 }
 export interface HumanTensor { dispose(): void }
+/** The per-call knobs of Human's config that decide whether it reuses the previous frame's face boxes. */
+export interface HumanCacheConfig {
+  cacheSensitivity: number;
+  face: { detector: { skipFrames: number; skipTime: number } };
+}
 export interface HumanInstance {
+  config: HumanCacheConfig;
   load(): Promise<void>;
   detect(input: HumanTensor): Promise<{ face: HumanFace[]; error?: string | null }>;
   faceTriangulation: number[];

@@ -7,3 +7,6 @@ export { decodeAudioMono, type DecodedAudio, type DecodeAudioOptions } from './a
 export { loadImageRgba, outputSize as imageOutputSize, type LoadImageOptions, type RgbaImage } from './image.js';
 export { openVideoEncoder, withVideoEncoder, type VideoEncoder, type VideoEncoderOptions } from './encoder.js';
 export { decodeVideoFrames, type DecodedFrame, type DecodeVideoOptions } from './video-decode.js';
+export { writeSeekableVideoCopy, type SeekableCopyOptions } from './seekable-copy.js';
+export { writeWavMono } from './wav-file.js';
+export { loadMaskImage, type LoadMaskOptions } from './mask-image.js';

@@ -21,6 +21,11 @@ export interface DecodeVideoOptions {
   height?: number;
   /** Resample to this constant frame rate (frames dropped or repeated); default: the source's frames. */
   fps?: number;
+  /**
+   * Start at the first frame shown at or after this time (ffmpeg's accurate input seek: it decodes
+   * from the keyframe before and drops what precedes). `index` still counts from 0 here.
+   */
+  startSeconds?: number;
   signal?: AbortSignal;
   field?: string;
 }
@@ -43,6 +48,7 @@ export async function* decodeVideoFrames(path: string, opts: DecodeVideoOptions 
   ];
   const args = [
     '-hide_banner', '-nostdin', '-v', 'error',
+    ...(opts.startSeconds && opts.startSeconds > 0 ? ['-ss', opts.startSeconds.toFixed(6)] : []),
     ...untrustedInputArgs(path),
     '-map', '0:v:0', '-an', '-sn', '-dn',
     '-vf', filters.join(','),

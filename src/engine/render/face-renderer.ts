@@ -2,17 +2,27 @@
 // warped to the frame's pose, and the mouth interior painted where the lips part.
 import { buildFaceRig, type FacePose, type FaceRig, type RigOptions } from './face-rig.js';
 import { mouthPaletteFromImage, paintMouthInterior, type MouthPalette } from './mouth-interior.js';
+import { paintMouthFromSample, type InteriorSample } from './mouth-sample.js';
 import { allocatePosedFrame, poseFace, type PosedFrame } from './pose.js';
 import { warpTriangles, type RgbaBuffer } from './warp.js';
+
+export interface FaceRendererOptions extends RigOptions {
+  /** Interior colours to use instead of the ones sampled from `source` (a video keeps them steady across frames). */
+  palette?: MouthPalette;
+  /** Paint opened mouths with this real mouth interior instead of the synthetic one. */
+  interior?: InteriorSample;
+}
 
 export class FaceRenderer {
   readonly rig: FaceRig;
   private readonly palette: MouthPalette;
   private readonly posed: PosedFrame;
+  private readonly interior: InteriorSample | undefined;
 
-  constructor(private readonly source: RgbaBuffer, landmarks: Float32Array, meshTriangles: Uint16Array, options: RigOptions = {}) {
+  constructor(private readonly source: RgbaBuffer, landmarks: Float32Array, meshTriangles: Uint16Array, options: FaceRendererOptions = {}) {
     this.rig = buildFaceRig(landmarks, meshTriangles, source.width, source.height, options);
-    this.palette = mouthPaletteFromImage(source, landmarks);
+    this.palette = options.palette ?? mouthPaletteFromImage(source, landmarks);
+    this.interior = options.interior;
     this.posed = allocatePosedFrame(this.rig);
   }
 
@@ -26,7 +36,8 @@ export class FaceRenderer {
   renderOver(pose: FacePose, out: Uint8Array): void {
     poseFace(this.rig, pose, this.posed);
     warpTriangles(this.source, out, this.rig.source, this.posed.points, this.rig.triangles);
-    paintMouthInterior(out, this.source.width, this.source.height, this.posed.mouth, this.palette);
+    if (this.interior) paintMouthFromSample(out, this.source.width, this.source.height, this.posed.mouth, this.interior);
+    else paintMouthInterior(out, this.source.width, this.source.height, this.posed.mouth, this.palette);
   }
 
   /** The posed vertex positions of the last render (for tests and debugging overlays). */

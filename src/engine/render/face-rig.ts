@@ -14,7 +14,7 @@ const OVAL = T.FACE_OVAL;
 export interface RigOptions {
   ringScales?: [number, number];
 }
-const DEFAULT_RING_SCALES: [number, number] = [1.3, 1.75];
+const DEFAULT_RING_SCALES: [number, number] = [1.25, 1.5];
 
 /** What a frame asks of the face. Mouth values come from the audio, the rest from idle motion. */
 export interface FacePose {
@@ -33,6 +33,8 @@ export interface FacePose {
   headRoll: number;
   headX: number;
   headY: number;
+  /** 0..1 mouth corners raised (a closed-lip smile, from the prompt); absent = 0. */
+  cornerLift?: number;
 }
 
 export const REST_POSE: FacePose = {

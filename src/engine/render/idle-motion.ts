@@ -30,10 +30,20 @@ function blinkShape(tMs: number): number {
   return 0;
 }
 
+/** Style of the idle motion (from the prompt); 1 = the natural defaults. */
+export interface IdleOptions {
+  /** Blinks per second relative to the default (2–6 s apart). */
+  blinkRate?: number;
+  /** Head sway amplitude relative to the default. */
+  headMotion?: number;
+}
+
 /**
  * @param faceScale inter-ocular distance in pixels; head shift is relative to it.
  */
-export function idleMotion(seed: number, frameCount: number, fps: number, faceScale: number): IdleTrack {
+export function idleMotion(seed: number, frameCount: number, fps: number, faceScale: number, options: IdleOptions = {}): IdleTrack {
+  const blinkRate = Math.max(0.05, options.blinkRate ?? 1);
+  const headMotion = Math.max(0, options.headMotion ?? 1);
   const random = seededRandom(seed);
   const track: IdleTrack = {
     blinkRight: new Float32Array(frameCount), blinkLeft: new Float32Array(frameCount),
@@ -41,7 +51,7 @@ export function idleMotion(seed: number, frameCount: number, fps: number, faceSc
   };
   // Blinks: people blink every 2–6 s; the first one comes after a moment, never on frame 0.
   const durationMs = (frameCount / fps) * 1000;
-  for (let at = 700 + random() * 1800; at < durationMs; at += 2200 + random() * 3800) {
+  for (let at = 700 + random() * 1800; at < durationMs; at += (2200 + random() * 3800) / blinkRate) {
     const doubleBlink = random() < 0.12;
     for (let i = 0; i < frameCount; i++) {
       const tMs = (i / fps) * 1000 - at;
@@ -68,8 +78,8 @@ export function idleMotion(seed: number, frameCount: number, fps: number, faceSc
       out[i] = v;
     }
   };
-  sway((1.2 * Math.PI) / 180, track.headRoll);
-  sway(0.02 * faceScale, track.headX);
-  sway(0.015 * faceScale, track.headY);
+  sway(((1.2 * Math.PI) / 180) * headMotion, track.headRoll);
+  sway(0.02 * faceScale * headMotion, track.headX);
+  sway(0.015 * faceScale * headMotion, track.headY);
   return track;
 }

@@ -2,6 +2,7 @@
 // from the idle track. Output: destination positions of every rig vertex, plus the geometry the
 // mouth-interior painter needs.
 import { topology } from '../face/index.js';
+import { liftMouthCorners } from './corner-lift.js';
 import { type FacePose, type FaceRig, LIP_FOLLOW, Part } from './face-rig.js';
 
 const T = topology;
@@ -132,6 +133,7 @@ export function poseFace(rig: FaceRig, pose: FacePose, out: PosedFrame): void {
     pts[2 * v + 1] = source[2 * v + 1] + dy;
   }
 
+  if (pose.cornerLift) liftMouthCorners(rig, pts, pose.cornerLift);
   closeEyelids(rig, pts, T.RIGHT_EYE_UPPER, T.RIGHT_EYE_LOWER, T.RIGHT_EYE_CREASE, pose.blinkRight);
   closeEyelids(rig, pts, T.LEFT_EYE_UPPER, T.LEFT_EYE_LOWER, T.LEFT_EYE_CREASE, pose.blinkLeft);
 

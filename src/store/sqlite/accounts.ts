@@ -1,15 +1,19 @@
 // Accounts in SQLite.
 import { sql, type Kysely, type Selectable } from 'kysely';
-import type { Account, ApiKeyRecord } from '../records.js';
+import type { Account, ApiKeyRecord, CreditGrant } from '../records.js';
 import type { AccountRepository } from '../repositories.js';
 import type { AccountsTable, Database } from '../schema.js';
 import { apiKeyToRow } from './api-keys.js';
+import { insertGrants } from './credit-ledger.js';
 
 export class SqliteAccountRepository implements AccountRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
-  async create(account: Account): Promise<void> {
-    await this.db.insertInto('accounts').values(accountToRow(account)).execute();
+  async create(account: Account, openingGrants: CreditGrant[] = []): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      await trx.insertInto('accounts').values(accountToRow(account)).execute();
+      await insertGrants(trx, account.id, openingGrants, account.createdAt);
+    });
   }
 
   async findById(id: string): Promise<Account | undefined> {
@@ -29,7 +33,7 @@ export class SqliteAccountRepository implements AccountRepository {
     return row && accountFromRow(row);
   }
 
-  async createFirstAccountWithKey(account: Account, key: ApiKeyRecord): Promise<boolean> {
+  async createFirstAccountWithKey(account: Account, key: ApiKeyRecord, openingGrants: CreditGrant[] = []): Promise<boolean> {
     return this.db.transaction().execute(async (trx) => {
       // One statement decides, so the check and the insert cannot be split by another writer.
       const r = account;
@@ -39,6 +43,7 @@ export class SqliteAccountRepository implements AccountRepository {
         WHERE NOT EXISTS (SELECT 1 FROM accounts)`.execute(trx);
       if (Number(inserted.numAffectedRows ?? 0) !== 1) return false;
       await trx.insertInto('api_keys').values(apiKeyToRow(key)).execute();
+      await insertGrants(trx, account.id, openingGrants, account.createdAt);
       return true;
     });
   }

@@ -9,7 +9,11 @@ import type { Database } from '../schema.js';
 import type { Store } from '../store.js';
 import { SqliteAccountRepository } from './accounts.js';
 import { SqliteApiKeyRepository } from './api-keys.js';
+import { SqliteCreditLedgerRepository } from './credit-ledger.js';
 import { SqliteJobRepository } from './jobs.js';
+import { withStatementCache } from './statement-cache.js';
+import { SqliteWebhookDeliveryRepository } from './webhook-deliveries.js';
+import { SqliteWebhookSecretRepository } from './webhook-secrets.js';
 
 export const DATABASE_FILE_NAME = 'mouthpiece.db';
 
@@ -26,7 +30,7 @@ export async function openSqliteStore(dataDir: string): Promise<Store> {
   connection.pragma('busy_timeout = 5000');
   connection.pragma('foreign_keys = ON');
 
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: connection }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(connection) }) });
   try {
     await migrateToLatest(db);
   } catch (error) {
@@ -37,6 +41,9 @@ export async function openSqliteStore(dataDir: string): Promise<Store> {
     accounts: new SqliteAccountRepository(db),
     apiKeys: new SqliteApiKeyRepository(db),
     jobs: new SqliteJobRepository(db),
+    credits: new SqliteCreditLedgerRepository(db),
+    webhookSecrets: new SqliteWebhookSecretRepository(db),
+    webhookDeliveries: new SqliteWebhookDeliveryRepository(db),
     close: () => db.destroy(),
   };
 }

@@ -1,40 +1,150 @@
 // Jobs in SQLite. The jobs table is also the queue: a worker owns a job while `locked_by` is
 // its id and `locked_until` is in the future; an expired lease makes the job claimable again.
 import { sql, type ExpressionBuilder, type Kysely, type Selectable } from 'kysely';
-import type { JobFailure, JobModel, JobRecord, JobStatus, JobSuccess, NewJob } from '../records.js';
+import type {
+  CreditBalanceName,
+  HoldOutcome,
+  JobFailure,
+  JobListFilter,
+  JobListPosition,
+  JobModel,
+  JobRecord,
+  JobStatus,
+  JobSuccess,
+  NewJob,
+  SubmitChecks,
+  SubmitOutcome,
+} from '../records.js';
 import type { JobProgress, JobRepository } from '../repositories.js';
 import type { Database, JobsTable } from '../schema.js';
+import { balanceOf, findHold, insertHold, settleHold } from './credit-ledger.js';
+import { writeTransaction } from './transaction.js';
 
 export class SqliteJobRepository implements JobRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
   async create(job: NewJob): Promise<JobRecord> {
-    const row = await this.db
-      .insertInto('jobs')
-      .values({
-        id: job.id,
-        account_id: job.accountId,
-        key_id: job.keyId,
-        model: job.model,
-        status: 'processing',
-        input: JSON.stringify(job.input),
-        seed: job.seed,
-        webhook: job.webhook,
-        output_file: null,
-        output_token: job.outputToken,
-        timings: null,
-        execution_ms: null,
-        created_at: job.createdAt,
-        started_at: null,
-        completed_at: null,
-        locked_by: null,
-        locked_until: null,
-        idempotency_key: job.idempotencyKey ?? null,
-        request_hash: job.requestHash ?? null,
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow();
+    const row = await this.db.insertInto('jobs').values(newJobRow(job)).returningAll().executeTakeFirstOrThrow();
     return jobFromRow(row);
+  }
+
+  async submit(job: NewJob, checks: SubmitChecks): Promise<SubmitOutcome> {
+    return writeTransaction(this.db, async (trx) => {
+      const { idempotency } = checks;
+      if (idempotency) {
+        const earlier = await trx
+          .selectFrom('jobs')
+          .selectAll()
+          .where('account_id', '=', job.accountId)
+          .where('idempotency_key', '=', idempotency.key)
+          .executeTakeFirst();
+        if (earlier && earlier.created_at >= idempotency.since) return { type: 'existing', job: jobFromRow(earlier) };
+        // Past the window the key is free again; the old job keeps everything but the key.
+        if (earlier) await trx.updateTable('jobs').set({ idempotency_key: null }).where('id', '=', earlier.id).execute();
+      }
+      if (checks.maxProcessingJobs > 0) {
+        // Counting stops at the limit: the cost stays bounded however many jobs are queued.
+        const { processing } = await trx
+          .selectFrom((db) =>
+            db
+              .selectFrom('jobs')
+              .select(sql<number>`1`.as('one')) // from the (account_id, status) index alone
+              .where('account_id', '=', job.accountId)
+              .where('status', '=', 'processing')
+              .limit(checks.maxProcessingJobs)
+              .as('counted'),
+          )
+          .select((eb) => eb.fn.countAll<number>().as('processing'))
+          .executeTakeFirstOrThrow();
+        if (Number(processing) >= checks.maxProcessingJobs) return { type: 'too-many-processing', processing: Number(processing) };
+      }
+      const balance = await balanceOf(trx, job.accountId, job.creditBalance ?? 'api');
+      if (balance < checks.requiredCredits) return { type: 'insufficient-credits', balance };
+      const row = await trx
+        .insertInto('jobs')
+        .values(newJobRow({ ...job, idempotencyKey: idempotency?.key ?? null, requestHash: idempotency?.requestHash ?? null }))
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      return { type: 'created', job: jobFromRow(row) };
+    });
+  }
+
+  async holdCredits(id: string, workerId: string, amount: number, now = Date.now()): Promise<HoldOutcome> {
+    return writeTransaction(this.db, async (trx) => {
+      const job = await trx
+        .selectFrom('jobs')
+        .select(['account_id', 'credit_balance'])
+        .where('id', '=', id)
+        .where('status', '=', 'processing')
+        .where('locked_by', '=', workerId)
+        .executeTakeFirst();
+      if (!job) return { type: 'not-held' };
+      // A re-claimed job (its first render process died) keeps the hold of its first attempt.
+      const earlier = await findHold(trx, id);
+      if (earlier) return { type: 'held', amount: -earlier.amount };
+      const balance = await balanceOf(trx, job.account_id, job.credit_balance as CreditBalanceName);
+      if (balance < amount) return { type: 'insufficient', needed: amount, balance };
+      await insertHold(trx, { jobId: id, accountId: job.account_id, balance: job.credit_balance as CreditBalanceName, amount }, now);
+      await trx.updateTable('jobs').set({ credits: amount }).where('id', '=', id).execute();
+      return { type: 'held', amount };
+    });
+  }
+
+  async cancel(id: string, accountId: string, now = Date.now()): Promise<boolean> {
+    return writeTransaction(this.db, async (trx) => {
+      const result = await trx
+        .updateTable('jobs')
+        .set({ status: 'canceled', stage: 'canceled', completed_at: now, locked_by: null, locked_until: null })
+        .where('id', '=', id)
+        .where('account_id', '=', accountId)
+        .where('status', '=', 'processing')
+        .executeTakeFirst();
+      if (Number(result.numUpdatedRows) !== 1) return false;
+      await settleHold(trx, id, 'release', now);
+      return true;
+    });
+  }
+
+  async list(accountId: string, filter: JobListFilter, after: JobListPosition | null, limit: number): Promise<JobRecord[]> {
+    let query = this.db.selectFrom('jobs').selectAll().where('account_id', '=', accountId);
+    if (filter.status !== undefined) query = query.where('status', '=', filter.status);
+    if (filter.model !== undefined) query = query.where('model', '=', filter.model);
+    if (filter.createdAfter !== undefined) query = query.where('created_at', '>=', filter.createdAfter);
+    if (filter.createdBefore !== undefined) query = query.where('created_at', '<', filter.createdBefore);
+    if (after) {
+      // Keyset pagination: strictly older than the last row shown, ties broken by id.
+      query = query.where((eb) =>
+        eb.or([
+          eb('created_at', '<', after.createdAt),
+          eb.and([eb('created_at', '=', after.createdAt), eb('id', '<', after.id)]),
+        ]),
+      );
+    }
+    const rows = await query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
+    return rows.map(jobFromRow);
+  }
+
+  async forgetOutput(id: string, accountId: string | null, now: number): Promise<string | null> {
+    return writeTransaction(this.db, async (trx) => {
+      let select = trx.selectFrom('jobs').select('output_file').where('id', '=', id).where('output_file', 'is not', null);
+      if (accountId !== null) select = select.where('account_id', '=', accountId);
+      const row = await select.executeTakeFirst();
+      if (!row) return null;
+      await trx.updateTable('jobs').set({ output_file: null, output_deleted_at: now }).where('id', '=', id).execute();
+      return row.output_file;
+    });
+  }
+
+  async findKeptOutputsFinishedBefore(cutoff: number, limit: number): Promise<JobRecord[]> {
+    const rows = await this.db
+      .selectFrom('jobs')
+      .selectAll()
+      .where('output_file', 'is not', null)
+      .where('completed_at', '<', cutoff)
+      .orderBy('completed_at')
+      .limit(limit)
+      .execute();
+    return rows.map(jobFromRow);
   }
 
   async findById(id: string): Promise<JobRecord | undefined> {
@@ -98,43 +208,51 @@ export class SqliteJobRepository implements JobRepository {
   }
 
   async complete(id: string, workerId: string, success: JobSuccess): Promise<boolean> {
-    const result = await this.db
-      .updateTable('jobs')
-      .set({
-        status: 'completed',
-        stage: 'done',
-        progress: 1,
-        output_file: success.outputFile,
-        timings: JSON.stringify(success.timings),
-        execution_ms: Math.round(success.executionMs),
-        completed_at: success.completedAt,
-        error: '',
-        locked_by: null,
-        locked_until: null,
-      })
-      .where('id', '=', id)
-      .where('status', '=', 'processing')
-      .where('locked_by', '=', workerId)
-      .executeTakeFirst();
-    return Number(result.numUpdatedRows) === 1;
+    return writeTransaction(this.db, async (trx) => {
+      const result = await trx
+        .updateTable('jobs')
+        .set({
+          status: 'completed',
+          stage: 'done',
+          progress: 1,
+          output_file: success.outputFile,
+          timings: JSON.stringify(success.timings),
+          execution_ms: Math.round(success.executionMs),
+          completed_at: success.completedAt,
+          error: '',
+          locked_by: null,
+          locked_until: null,
+        })
+        .where('id', '=', id)
+        .where('status', '=', 'processing')
+        .where('locked_by', '=', workerId)
+        .executeTakeFirst();
+      if (Number(result.numUpdatedRows) !== 1) return false;
+      await settleHold(trx, id, 'charge', success.completedAt);
+      return true;
+    });
   }
 
   async fail(id: string, workerId: string | null, failure: JobFailure): Promise<boolean> {
-    let query = this.db
-      .updateTable('jobs')
-      .set({
-        status: 'failed',
-        error: failure.error,
-        timings: failure.timings === null ? null : JSON.stringify(failure.timings),
-        completed_at: failure.completedAt,
-        locked_by: null,
-        locked_until: null,
-      })
-      .where('id', '=', id)
-      .where('status', '=', 'processing');
-    if (workerId !== null) query = query.where('locked_by', '=', workerId);
-    const result = await query.executeTakeFirst();
-    return Number(result.numUpdatedRows) === 1;
+    return writeTransaction(this.db, async (trx) => {
+      let query = trx
+        .updateTable('jobs')
+        .set({
+          status: 'failed',
+          error: failure.error,
+          timings: failure.timings === null ? null : JSON.stringify(failure.timings),
+          completed_at: failure.completedAt,
+          locked_by: null,
+          locked_until: null,
+        })
+        .where('id', '=', id)
+        .where('status', '=', 'processing');
+      if (workerId !== null) query = query.where('locked_by', '=', workerId);
+      const result = await query.executeTakeFirst();
+      if (Number(result.numUpdatedRows) !== 1) return false;
+      await settleHold(trx, id, 'release', failure.completedAt);
+      return true;
+    });
   }
 
   async expireLease(id: string, workerId: string, now = Date.now()): Promise<boolean> {
@@ -199,5 +317,35 @@ function jobFromRow(row: Selectable<JobsTable>): JobRecord {
     lockedUntil: row.locked_until,
     idempotencyKey: row.idempotency_key,
     requestHash: row.request_hash,
+    credits: row.credits,
+    creditBalance: row.credit_balance as CreditBalanceName,
+    outputDeletedAt: row.output_deleted_at,
+  };
+}
+
+function newJobRow(job: NewJob) {
+  return {
+    id: job.id,
+    account_id: job.accountId,
+    key_id: job.keyId,
+    model: job.model,
+    status: 'processing',
+    input: JSON.stringify(job.input),
+    seed: job.seed,
+    webhook: job.webhook,
+    output_file: null,
+    output_token: job.outputToken,
+    timings: null,
+    execution_ms: null,
+    created_at: job.createdAt,
+    started_at: null,
+    completed_at: null,
+    locked_by: null,
+    locked_until: null,
+    idempotency_key: job.idempotencyKey ?? null,
+    request_hash: job.requestHash ?? null,
+    credits: null,
+    credit_balance: job.creditBalance ?? 'api',
+    output_deleted_at: null,
   };
 }

@@ -14,7 +14,7 @@ function controls(samples: Float32Array): MouthControls {
   return mouthControlsFromAudio(samples, RATE, { fps: FPS, frameCount: framesFor(samples, FPS) });
 }
 
-/** Log-RMS per video frame over the audio the frame covers, floored 50 dB under the clip peak. */
+/** Log-RMS per video frame over one frame period centred on k/FPS + shiftS, floored 50 dB under the clip peak. */
 function envelopePerFrame(samples: Float32Array, frameCount: number, shiftS = 0): Float32Array {
   const features = speechFeatures(samples, RATE);
   const peak = Math.max(...features.logRms);
@@ -24,7 +24,7 @@ function envelopePerFrame(samples: Float32Array, frameCount: number, shiftS = 0)
     let count = 0;
     for (let h = 0; h < features.frameCount; h++) {
       const t = h * features.hopSeconds;
-      if (t >= k / FPS + shiftS && t < (k + 1) / FPS + shiftS) {
+      if (t >= (k - 0.5) / FPS + shiftS && t < (k + 0.5) / FPS + shiftS) {
         sum += Math.max(features.logRms[h], peak - 50);
         count++;
       }
@@ -51,9 +51,9 @@ function vowelNuclei(samples: Float32Array, withinDb: number): Array<[number, nu
   return nuclei;
 }
 
-/** Frame whose (lead-shifted) audio span contains time t. */
+/** Frame whose (lead-shifted) audio span, one frame period centred on k/FPS + lead, contains time t. */
 function frameShowing(t: number): number {
-  return Math.floor((t - LEAD_S) * FPS);
+  return Math.round((t - LEAD_S) * FPS);
 }
 
 function longestFullClosure(c: MouthControls, from: number, to: number): number {

@@ -1,0 +1,43 @@
+// A working copy of a video, made so frames can be read backwards cheaply: at the output's size
+// and frame rate, a keyframe every few frames and no B-frames, so seeking to any frame decodes
+// at most that many. lipsync-video's "bounce" plays the source backwards from it.
+import { ToolError } from '../errors.js';
+import { ffmpegPath } from './binaries.js';
+import { DEFAULT_FIELD } from './media-file.js';
+import { describeExit, startTool } from './tool-process.js';
+import { invalidFormatError, throwIfAborted, toolComplaint, untrustedInputArgs } from './untrusted-input.js';
+
+export interface SeekableCopyOptions {
+  width: number;
+  height: number;
+  fps: number;
+  /** Frames between keyframes: the most a backward read of one frame decodes. */
+  keyframeInterval: number;
+  /** Copy only this many frames. */
+  maxFrames?: number;
+  signal?: AbortSignal;
+  field?: string;
+}
+
+/**
+ * Writes `dest` (MP4, H.264 at near-transparent quality: ≈ 40 KB a frame at 720p). Its frames are
+ * the ones decodeVideoFrames(source, { width, height, fps }) yields, in the same order.
+ */
+export async function writeSeekableVideoCopy(source: string, dest: string, opts: SeekableCopyOptions): Promise<void> {
+  const field = opts.field ?? DEFAULT_FIELD;
+  const args = [
+    '-hide_banner', '-nostdin', '-v', 'error', '-y',
+    ...untrustedInputArgs(source),
+    '-map', '0:v:0', '-an', '-sn', '-dn',
+    '-vf', `fps=${opts.fps},scale=${opts.width}:${opts.height}:flags=bicubic`,
+    ...(opts.maxFrames ? ['-frames:v', String(opts.maxFrames)] : []),
+    '-c:v', 'libx264', '-preset', 'ultrafast', '-crf', '10', '-pix_fmt', 'yuv420p',
+    '-g', String(opts.keyframeInterval), '-keyint_min', String(opts.keyframeInterval), '-bf', '0', '-threads', '1',
+    '-f', 'mp4', dest,
+  ];
+  const tool = startTool(ffmpegPath(), args, { stdout: 'ignore', signal: opts.signal });
+  const exit = await tool.exited;
+  throwIfAborted(exit, opts.signal);
+  if (exit.spawnError) throw new ToolError(describeExit('ffmpeg', exit, tool.stderrTail()));
+  if (exit.code !== 0) throw invalidFormatError(field, toolComplaint(tool.stderrTail(), source) ?? 'unknown error');
+}

@@ -11,10 +11,15 @@ const VOICED = 0.5;
 /** F1 of the most closed (i, u) and most open (a) vowels, Hz, for the openness scale. */
 const F1_CLOSED_HZ = 280;
 const F1_OPEN_HZ = 750;
-/** Share of the opening a closed vowel still gets at full loudness (the rest comes from F1). */
-const CLOSED_VOWEL_OPENING = Number(process.env.H5_CVO ?? 0.35);
-/** > 1 makes quiet stretches open less than proportionally (loudness is in dB already). */
-const LOUDNESS_EXPONENT = Number(process.env.H5_LE ?? 1.5);
+/**
+ * Share of the opening a closed vowel (i, u) still gets at full loudness; the rest comes from F1.
+ * Vowel quality sets how the mouth is shaped more than how far it opens: at 0.35 a loud 'u' hardly
+ * parted the lips as a detector sees them (the lab harness read it as closed on a tilted face)
+ * while the sound was as loud as an 'a'.
+ */
+const CLOSED_VOWEL_OPENING = 0.6;
+/** The opening follows the level in dB linearly (1); > 1 would open quiet stretches less than proportionally. */
+const LOUDNESS_EXPONENT = 1;
 /** The loudness scale spans at least this many dB, so one steady vowel still opens fully. */
 const MIN_LOUDNESS_RANGE_DB = 20;
 /** f/v keep the jaw nearly closed: the lower lip tucks under the teeth. */
@@ -101,7 +106,7 @@ function spreadTargets(
       const rounding =
         clamp01((ROUND_F2_FROM_HZ - f2[i]) / (ROUND_F2_FROM_HZ - ROUND_F2_FULL_HZ)) *
         clamp01((ROUND_F1_NONE_HZ - f1[i]) / (ROUND_F1_NONE_HZ - ROUND_F1_FULL_HZ));
-      spread[i] = spreading - Number(process.env.H5_ROUND ?? 1) * rounding;
+      spread[i] = spreading - rounding;
       known[i] = 1;
     } else if (classes[i] === HopClass.Sibilant && features.highBandRatio[i] >= SIBILANT_HIGH_RATIO) {
       spread[i] = SIBILANT_SPREAD;

@@ -33,18 +33,18 @@ export interface SpeechAnalysisOptions {
 export const DEFAULT_LEAD_MS = 20;
 const MAX_LEAD_MS = 40;
 /** 10–90 % rise ≈ 2.2 τ: τ 15 ms opens in ~33 ms, τ 35 ms closes in ~77 ms. */
-const ATTACK_TAU_S = Number(process.env.H5_AT ?? 0.015);
-const RELEASE_TAU_S = Number(process.env.H5_RL ?? 0.035);
+const ATTACK_TAU_S = 0.015;
+const RELEASE_TAU_S = 0.035;
 /**
  * Final zero-phase smoothing of the jaw. With the frame box average it leaves ~2–5 % of the jaw's
  * energy above 8 Hz on real speech (limit 15 %) while a 50 ms vowel between two closures still
  * shows as a peak.
  */
-const JAW_SIGMA_S = Number(process.env.H5_JS ?? 0.012);
+const JAW_SIGMA_S = 0.012;
 /** Lip shape changes more slowly than the jaw. */
 const SPREAD_SIGMA_S = 0.03;
 /** Pressing the lips together lifts the jaw: it drops to this fraction at a bilabial. */
-const JAW_AT_CLOSURE = Number(process.env.H5_JAC ?? 0.4);
+const JAW_AT_CLOSURE = 0.4;
 const CLOSURE_SIGMA_S = 0.015;
 /** Jaw scale never divides by less than this, so a clip of closed vowels does not gape. */
 const MIN_JAW_SCALE = 0.5;

@@ -1,7 +1,7 @@
 // When exactly the lips part. A bilabial's closure must last until its release: the burst of a p
 // or b, or the end of an m's hum. At 25 fps one frame spans 40 ms, so the release is placed with
 // the fine (2 ms) level track rather than the 10 ms hops, and the closure is held on every frame
-// shown before it (see eventsToFrames). Phrase onsets get the same treatment: after a pause the
+// shown before it (see closuresToFrames). Phrase onsets get the same treatment: after a pause the
 // lips are already together, and a p, b or m must keep them so until its release.
 
 import type { ConsonantEvent } from './consonants.js';
@@ -22,6 +22,8 @@ const BURST_MIN_RISE_DB = 12;
  */
 const TONGUE_TIP_HIGH_RATIO = 0.45;
 const ONSET_HOPS = 4;
+/** The hold reaches this far back into the pause, over the rest pose's own ramp (hops). */
+const PAUSE_HOLD_HOPS = 8;
 /** A phrase that starts on a vowel is a vowel from its first full hops on: the lips open early. */
 const VOWEL_ONSET_HOPS = 2;
 /**
@@ -48,7 +50,10 @@ const HIGH_JUMP_3_DB = 10;
 const HIGH_JUMP_MID_SLACK_DB = 3;
 const AFTER_RELEASE_HOPS = 8;
 
-/** Time (s) of a burst that ends a silent stretch near `approxS`, or null when the level does not jump there. */
+/**
+ * Time (s) at which the sound jumps out of a quiet stretch near `approxS` (a burst after a stop gap,
+ * any first sound after a pause), or null when the level does not jump there.
+ */
 export function burstOnset(features: SpeechFeatures, approxS: number): number | null {
   const fine = features.fineLogRms;
   const step = features.fineHopSeconds;
@@ -68,15 +73,16 @@ export function burstOnset(features: SpeechFeatures, approxS: number): number | 
 
 /**
  * Where the lips part after a bilabial closure [startHop, endHop): at the burst when the closure
- * ends in silence, else (a hum) where the hops put its end; a hum that goes on past the end of
- * the run (an m after a stop gap) extends the closure to its release.
+ * ends in silence, unless a hum follows the silence (an m after a stop gap or a pause-like gap),
+ * which keeps them closed until its own release; a closure that ends in a hum already ends where
+ * the hum's release was found.
  */
 export function releaseOf(features: SpeechFeatures, event: ConsonantEvent, endsSilent: boolean): ConsonantEvent {
   const hop = features.hopSeconds;
   let endHop = event.endHop;
   let release = (endHop - 0.5) * hop;
   if (endsSilent) release = burstOnset(features, endHop * hop - hop / 2) ?? release;
-  const murmurEnd = process.env.H5_NOMUR ? null : murmurRelease(features, endHop);
+  const murmurEnd = endsSilent ? murmurRelease(features, endHop) : null;
   if (murmurEnd !== null) {
     endHop = murmurEnd;
     release = (murmurEnd - 0.5) * hop;
@@ -102,7 +108,7 @@ export function phraseOnsetClosures(features: SpeechFeatures, activity: VoiceAct
     const murmurEnd = murmurRelease(features, first);
     const endHop = murmurEnd ?? first;
     const release = murmurEnd !== null ? (murmurEnd - 0.5) * hop : onset;
-    events.push({ startHop: Math.max(0, start - 1), endHop: Math.max(endHop, start), releaseSeconds: release });
+    events.push({ startHop: Math.max(0, start - PAUSE_HOLD_HOPS), endHop: Math.max(endHop, start), releaseSeconds: release });
   }
   return events;
 }

@@ -122,9 +122,10 @@ export function eventsToFrames(
  * Marks lip closures on the frame grid. A closure starts with the lead (the lips may close early)
  * but holds on every frame shown before its release, lead or not: lips that part before the burst
  * of a p are what a viewer notices. A closure too short for `minHoldFrames` starts earlier, never
- * ends later. Tweens ramp either side (the frame after a release shows the lips parting), except
- * that when two closures leave a single frame between them for the vowel, that frame opens as
- * from the release rather than being swallowed by the next closure's lead.
+ * ends later. The lips seal from one frame to the next (the jaw track is already closing, and a
+ * half-shut frame while the vowel still sounds only blurs the seal); the frames after a release
+ * tween open (the lips part over ~30 ms). When the next closure's lead would leave no frame
+ * between two closures for the vowel heard there, it starts one frame later instead.
  */
 export function closuresToFrames(
   events: ReadonlyArray<{ startHop: number; endHop: number; releaseSeconds?: number }>,
@@ -136,7 +137,7 @@ export function closuresToFrames(
   for (const event of events) {
     const startS = startSeconds(event, grid);
     const releaseS = event.releaseSeconds ?? (event.endHop - 0.5) * grid.hopSeconds;
-    const first = ceilFrame((startS - Number(process.env.H5_CL ?? grid.leadSeconds)) * grid.fps);
+    const first = ceilFrame((startS - grid.leadSeconds) * grid.fps);
     if (first >= grid.frameCount) continue;
     const last = Math.max(first, ceilFrame((releaseS + RELEASE_GRACE_S) * grid.fps) - 1);
     spans.push({ first: Math.min(first, last - rule.minHoldFrames + 1), last, startS, releaseS });
@@ -152,11 +153,7 @@ export function closuresToFrames(
     }
     [first, last] = keepInVideo(first, last, grid, rule);
     for (let k = first; k <= last; k++) raise(into, k, 1);
-    for (let j = 1; j <= rule.tweenFrames; j++) {
-      const value = 1 - j / (rule.tweenFrames + 1);
-      if (first - j > previousLast + 1) raise(into, first - j, value * Number(process.env.H5_CT ?? 1));
-      raise(into, last + j, value * Number(process.env.H5_RT ?? 1));
-    }
+    for (let j = 1; j <= rule.tweenFrames; j++) raise(into, last + j, 1 - j / (rule.tweenFrames + 1));
     if (last > previousLast) {
       previousLast = last;
       previousRelease = span.releaseS;

@@ -84,7 +84,10 @@ describe('mouthControlsFromAudio on synthetic signals', () => {
     const peakIn = (start: number): number => Math.max(...range(c.jaw, frameAt(start), frameAt(start + 0.4)));
     const [a, ee, oo] = [0.4, 1.2, 2.0].map(peakIn);
     assert.ok(a > 0.9, `a ${a}`);
-    assert.ok(ee < 0.7 * a && oo < 0.7 * a, `a ${a}, ee ${ee}, oo ${oo}`);
+    // Closed vowels still part the lips visibly (a detector must see a loud 'u' as open), so the
+    // difference is moderate: at least 15 % less than 'a'.
+    assert.ok(ee < 0.85 * a && oo < 0.85 * a, `a ${a}, ee ${ee}, oo ${oo}`);
+    assert.ok(ee > 0.4 * a && oo > 0.4 * a, `closed vowels still open: a ${a}, ee ${ee}, oo ${oo}`);
   });
 
   test('closes the lips fully for at least two frames across an 80 ms stop gap between vowels', () => {

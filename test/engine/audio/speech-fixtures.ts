@@ -119,15 +119,39 @@ export function espeak(text: string, padS = 0.3): Float32Array {
   if (cached) return cached;
   const recording = join(recordedDir, espeakFixtureName(text));
   if (!existsSync(recording)) throw new Error(`missing fixture ${recording}: run scripts/make-fixtures.sh`);
-  const dir = mkdtempSync(join(tmpdir(), 'mouthpiece-espeak-'));
+  const padded = concat(silence(padS), decodeMono(recording), silence(padS));
+  spoken.set(key, padded);
+  return padded;
+}
+
+const fixturesDir = fileURLToPath(new URL('../../fixtures/', import.meta.url));
+
+/** A speech file under test/fixtures (e.g. 'bilabials.wav'), as 16 kHz mono float, unpadded. */
+export function fixtureSpeech(relativePath: string): Float32Array {
+  const key = `fixture:${relativePath}`;
+  const cached = spoken.get(key);
+  if (cached) return cached;
+  const samples = decodeMono(join(fixturesDir, relativePath));
+  spoken.set(key, samples);
+  return samples;
+}
+
+/** The JSON beside a syllable fixture: every syllable's start and, for m/b/p/f/v, its consonant onset. */
+export interface SyllableTimings {
+  syllables: Array<{ syllable: string; consonant: string; place: string; start: number; end: number; consonantTime?: number }>;
+}
+
+export function fixtureTimings(relativePath: string): SyllableTimings {
+  return JSON.parse(readFileSync(join(fixturesDir, relativePath), 'utf8')) as SyllableTimings;
+}
+
+function decodeMono(path: string): Float32Array {
+  const dir = mkdtempSync(join(tmpdir(), 'mouthpiece-speech-'));
   try {
     const raw = join(dir, 'speech.f32');
-    execFileSync(ffmpegPath, ['-loglevel', 'error', '-y', '-i', recording, '-ac', '1', '-ar', String(RATE), '-f', 'f32le', raw]);
+    execFileSync(ffmpegPath, ['-loglevel', 'error', '-y', '-i', path, '-ac', '1', '-ar', String(RATE), '-f', 'f32le', raw]);
     const bytes = readFileSync(raw);
-    const speech = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
-    const padded = concat(silence(padS), speech, silence(padS));
-    spoken.set(key, padded);
-    return padded;
+    return new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -62,3 +62,21 @@ describe('piecewise-affine warp', () => {
     for (let y = 6; y < 27; y++) for (let x = 6; x < 27; x++) assert.equal(dst[(y * 32 + x) * 4 + 3], 255, `pixel ${x},${y}`);
   });
 });
+
+describe('piecewise-affine warp on unaligned buffers', () => {
+  test('gives the same pixels when source and destination start at an odd byte offset', () => {
+    const src = checkerboard(40, 30);
+    const pts = Float32Array.of(5, 5, 35, 5, 35, 25, 5, 25);
+    const to = Float32Array.of(6.5, 5.25, 35, 6, 34, 25, 5, 24.5);
+    const tris = Uint32Array.of(0, 1, 2, 0, 2, 3);
+    const aligned = Uint8Array.from(src.data);
+    warpTriangles(src, aligned, pts, to, tris);
+    const backing = new Uint8Array(src.data.length * 2 + 8);
+    const oddSrc = backing.subarray(1, 1 + src.data.length);
+    oddSrc.set(src.data);
+    const oddDst = backing.subarray(src.data.length + 3, src.data.length * 2 + 3);
+    oddDst.set(src.data);
+    warpTriangles({ data: oddSrc, width: 40, height: 30 }, oddDst, pts, to, tris);
+    assert.deepEqual(oddDst, aligned);
+  });
+});

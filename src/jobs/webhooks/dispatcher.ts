@@ -48,6 +48,8 @@ const ENQUEUE_BATCH = 100;
  */
 const ENQUEUE_OVERLAP_MS = 10 * 60 * 1000;
 const USER_AGENT = 'Mouthpiece-Webhooks/1.0';
+/** How long stop() waits for aborted attempts to hand their deliveries back. */
+const ABORT_SETTLE_MS = 2_000;
 
 export class WebhookDispatcher {
   private readonly schedule: readonly number[];
@@ -102,7 +104,12 @@ export class WebhookDispatcher {
     await Promise.race([settled, graceOver]);
     clearTimeout(timer);
     this.abort.abort(new Error('the server is shutting down'));
-    await settled;
+    // Aborted attempts end at once; never let one that does not hold up the shutdown.
+    const abandoned = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, ABORT_SETTLE_MS);
+    });
+    await Promise.race([settled, abandoned]);
+    clearTimeout(timer);
   }
 
   private async run(): Promise<void> {

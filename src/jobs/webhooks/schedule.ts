@@ -8,7 +8,7 @@ const HOUR = 60 * MINUTE;
 
 /**
  * Delay before each attempt, counted from the previous one: the first is immediate, the tenth
- * comes about three and a half days after the job finished. Ten attempts, then the delivery fails.
+ * comes about 75 hours after the job finished. Ten attempts, then the delivery fails.
  */
 export const DEFAULT_RETRY_SCHEDULE_MS: readonly number[] = [
   0,

@@ -9,9 +9,11 @@ export interface SourceFramesOptions {
   fps: number;
   /**
    * A copy made by writeSeekableVideoCopy (same frames, constant rate, frequent keyframes): when
-   * given, backward reads and jumps seek in it; without it they decode again from the start.
+   * given, backward reads and jumps seek in it (once `seekableReady` resolves); without it they
+   * decode again from the start. Reads from frame 0 onwards always use the source itself.
    */
   seekablePath?: string;
+  seekableReady?: Promise<unknown>;
   /** Frames decoded per backward chunk (memory: this many frames). */
   chunkFrames?: number;
   signal?: AbortSignal;
@@ -73,11 +75,12 @@ export class SourceFrames {
     }
   }
 
-  private openDecoder(start: number): AsyncGenerator<DecodedFrame> {
+  private async openDecoder(start: number): Promise<AsyncGenerator<DecodedFrame>> {
     const { width, height, fps, signal, field } = this.opts;
-    if (this.opts.seekablePath) {
+    if (start > 0 && this.opts.seekablePath) {
+      await this.opts.seekableReady;
       // Half a frame early: the seek keeps frames at or after the time, and rounding must not lose this one.
-      const startSeconds = start > 0 ? (start - 0.5) / fps : 0;
+      const startSeconds = (start - 0.5) / fps;
       return decodeVideoFrames(this.opts.seekablePath, { width, height, startSeconds, signal, field });
     }
     return decodeVideoFrames(this.path, { width, height, fps, signal, field });
@@ -85,8 +88,9 @@ export class SourceFrames {
 
   private async restartAt(index: number): Promise<void> {
     await this.decoder?.return(undefined);
+    this.decoder = null;
     const start = this.opts.seekablePath ? index : 0;
-    this.decoder = this.openDecoder(start);
+    this.decoder = await this.openDecoder(start);
     this.next = start;
   }
 

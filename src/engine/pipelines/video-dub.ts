@@ -7,9 +7,9 @@ import { faceMeshTriangles, topology } from '../face/index.js';
 import { FaceRenderer, mouthPaletteFromImage, type FacePose, type InteriorSample, type MouthPalette } from '../render/index.js';
 import { blendTowardSource, type AnimationMask, type PixelRegion } from './mask.js';
 import { interiorFromSample } from './mouth-sample.js';
-import type { SpeakerTrack } from './video-faces.js';
+import type { MouthSample } from './mouth-sample.js';
+import type { SpeakerFrames } from './speaker-frames.js';
 
-const COORDS = 468 * 2;
 /**
  * The region copied and redrawn per frame: the face oval scaled about its centre by this, which
  * holds the rig's outer ring (at most 1.75× the oval) with room to spare.
@@ -29,22 +29,25 @@ export class VideoFrameDubber {
     private readonly width: number,
     private readonly height: number,
     private readonly triangles: Uint16Array,
-    private readonly speaker: SpeakerTrack,
+    private readonly speaker: SpeakerFrames,
     private readonly mask: AnimationMask | null,
+    openMouth: MouthSample | null,
   ) {
     this.source = { data: new Uint8Array(width * height * 4), width, height };
-    this.interior = interiorFromSample(speaker.openMouth);
+    this.interior = interiorFromSample(openMouth);
   }
 
-  static async create(width: number, height: number, speaker: SpeakerTrack, mask: AnimationMask | null): Promise<VideoFrameDubber> {
-    return new VideoFrameDubber(width, height, await faceMeshTriangles(), speaker, mask);
+  static async create(
+    width: number, height: number, speaker: SpeakerFrames, mask: AnimationMask | null, openMouth: MouthSample | null,
+  ): Promise<VideoFrameDubber> {
+    return new VideoFrameDubber(width, height, await faceMeshTriangles(), speaker, mask, openMouth);
   }
 
   /** Draw `pose` on source frame `sourceIndex`, whose decoded RGBA is `frame` (changed in place). */
   dub(frame: Uint8Array, sourceIndex: number, pose: FacePose): void {
-    const strength = this.speaker.strength[sourceIndex];
+    const strength = this.speaker.strength(sourceIndex);
     if (!(strength > 0)) return;
-    const landmarks = this.speaker.landmarks.subarray(sourceIndex * COORDS, (sourceIndex + 1) * COORDS);
+    const landmarks = this.speaker.landmarks(sourceIndex);
     const region = faceRegion(landmarks, this.width, this.height);
     copyRegion(frame, this.source.data, this.width, region);
     const current = mouthPaletteFromImage(this.source, landmarks);

@@ -1,15 +1,17 @@
 // Pass one of lipsync-video: follow every face through the source frames the output uses, choose
-// the speaker, and prepare its landmarks for rendering: smoothed, short gaps filled, and a
-// strength per frame that fades the dub out around frames where the face is lost, hidden or
-// turned away (those frames then pass through unchanged).
+// the speaker, and feed its landmarks to a SpeakerFrames store, from which pass two reads each
+// frame's smoothed landmarks and dub strength (0 where the face is lost, hidden or turned away,
+// ramping around those frames). The analysis runs a bounded distance ahead of the rendering,
+// interleaved with it, so the tracker works while ffmpeg encodes.
 import { NoFaceError } from '../errors.js';
-import { detectFaces, FaceTracker, refineInnerLips, smoothLandmarkSequence, type RgbaFrame, type TrackedFace } from '../face/index.js';
-import { decodeVideoFrames } from '../media/index.js';
+import { detectFaces, FaceTracker, refineInnerLips, type RgbaFrame, type TrackedFace } from '../face/index.js';
+import { decodeVideoFrames, type DecodedFrame } from '../media/index.js';
 import { mouthInMask, type AnimationMask } from './mask.js';
 import { captureMouthSample, type MouthSample } from './mouth-sample.js';
+import { MAX_BRIDGED_GAP, SpeakerFrames } from './speaker-frames.js';
 
 const COORDS = 468 * 2;
-/** Landmarks are kept in 1/16 px in Int16 (±2047 px): a 10-minute video then needs ~34 MB per face. */
+/** Landmarks are kept in 1/16 px in Int16 (±2047 px): a 10-minute video then needs ~28 MB per face. */
 const FIXED = 16;
 /** Past this head turn the 2-D mouth warp no longer looks right; such frames pass through. */
 export const MAX_YAW_RADIANS = (35 * Math.PI) / 180;
@@ -22,30 +24,13 @@ const MIN_DUB_SCORE = 0.7;
 const TARGET_FACE_PX = 192;
 const MIN_ANALYSIS_SHORT_SIDE = 240;
 const DEFAULT_ANALYSIS_SHORT_SIDE = 360;
-/** Gaps of at most this many frames inside a followed face are bridged, so a one-frame miss does not flicker the dub. */
-const MAX_BRIDGED_GAP = 2;
 /** A face seen usable in fewer analysed frames is more likely a false find than a speaker. */
 const MIN_SPEAKER_FRAMES = 3;
-/** Length of the cross-fade into and out of a passthrough span, seconds. */
-const FADE_SECONDS = 0.2;
-
-export interface SpeakerTrack {
-  /** 468 × 2 landmark coordinates per source frame, output pixels; meaningful where strength > 0. */
-  landmarks: Float32Array;
-  /** 0..1 per source frame: how much of the dub shows; 0 = the source frame unchanged. */
-  strength: Float32Array;
-  /** The frame where this face opens its mouth widest, if it ever does: real teeth to reuse. */
-  openMouth: MouthSample | null;
-}
-
-export interface VideoFaces {
-  /** Source frames analysed (at the output frame rate, at most `maxFrames`). */
-  frameCount: number;
-  /** The face to dub, or null when no face (inside the mask) was followed. */
-  speaker: SpeakerTrack | null;
-  /** Some confident face was seen, inside the mask or not (for the error message). */
-  facesSeen: boolean;
-}
+/**
+ * The speaker is chosen this long (seconds) after the first face that could be one: the largest,
+ * most frontal face of that moment (inside the mask), so pass two can start soon after.
+ */
+const CHOICE_DELAY_SECONDS = 0.4;
 
 export interface AnalyseVideoOptions {
   fps: number;
@@ -53,7 +38,7 @@ export interface AnalyseVideoOptions {
   height: number;
   maxFrames: number;
   mask: AnimationMask | null;
-  /** Run the landmark model on every n-th frame only, bridging the rest (1 = every frame). */
+  /** Run the landmark model on every n-th frame only, interpolating the rest (1 = every frame). */
   meshEvery?: number;
   signal?: AbortSignal;
   field?: string;
@@ -119,58 +104,156 @@ async function analysisSize(path: string, opts: AnalyseVideoOptions): Promise<{ 
   return { width: even(opts.width), height: even(opts.height) };
 }
 
-export async function analyseVideoFaces(path: string, opts: AnalyseVideoOptions): Promise<VideoFaces> {
-  const size = await analysisSize(path, opts);
-  const sx = opts.width / size.width, sy = opts.height / size.height;
-  const meshEvery = Math.max(1, opts.meshEvery ?? 1);
-  const tracker = new FaceTracker({ redetectEvery: Math.max(1, Math.round(opts.fps / meshEvery)) });
-  const records = new Map<number, FaceTrackRecord>();
-  const scaled = new Float32Array(COORDS);
-  let frameCount = 0;
-  let facesSeen = false;
+export class VideoFaceAnalysis {
+  /** The chosen speaker's frames; empty (every frame passes through) until one is chosen. */
+  readonly speaker: SpeakerFrames;
+  /** Source frames analysed so far. */
+  frames = 0;
+  /** No more frames: `frames` is the video's length (capped at maxFrames). */
+  ended = false;
+  /** Some confident face was seen, inside the mask or not (for the error message). */
+  facesSeen = false;
+  private readonly records = new Map<number, FaceTrackRecord>();
+  private chosen: FaceTrackRecord[] = [];
+  private firstCandidateAt = -1;
+  private openMouthSample: MouthSample | null | undefined;
+  private readonly tracker: FaceTracker;
+  private readonly decoder: AsyncGenerator<DecodedFrame>;
+  private readonly meshEvery: number;
+  private readonly choiceDelay: number;
+  private readonly scale: [number, number];
+  private readonly scaled = new Float32Array(COORDS);
+  private waiting: Array<{ index: number; frame: RgbaFrame }> = [];
+  private previous: { index: number; faces: Map<number, TrackedFace> } | null = null;
 
-  const record = (index: number, face: TrackedFace, frame: RgbaFrame) => {
-    // Where the lips really part: the renderer closes the mouth onto this midline.
-    refineInnerLips(frame, face.points);
-    for (let k = 0; k < COORDS; k += 2) { scaled[k] = face.points[k] * sx; scaled[k + 1] = face.points[k + 1] * sy; }
-    let track = records.get(face.trackId);
-    if (!track) records.set(face.trackId, (track = new FaceTrackRecord()));
-    const usable = face.score >= MIN_DUB_SCORE && Math.abs(face.yaw) <= MAX_YAW_RADIANS;
-    track.add(index, scaled, usable);
-    track.weight += face.box.width * face.box.height * Math.max(0, Math.cos(face.yaw));
-    if (mouthInMask(opts.mask, scaled)) track.maskHits += 1;
-    if (usable) track.openMouth = captureMouthSample(track.openMouth, frame, face, sx);
-  };
+  private constructor(path: string, size: { width: number; height: number }, private readonly opts: AnalyseVideoOptions) {
+    this.meshEvery = Math.max(1, opts.meshEvery ?? 1);
+    this.tracker = new FaceTracker({ redetectEvery: Math.max(1, Math.round(opts.fps / this.meshEvery)) });
+    this.speaker = new SpeakerFrames(opts.fps, Math.max(MAX_BRIDGED_GAP, this.meshEvery - 1));
+    this.choiceDelay = Math.round(CHOICE_DELAY_SECONDS * opts.fps);
+    this.scale = [opts.width / size.width, opts.height / size.height];
+    this.decoder = decodeVideoFrames(path, { ...size, fps: opts.fps, signal: opts.signal, field: opts.field });
+  }
 
-  // Frames between two analysed ones wait here, then get landmarks interpolated between them.
-  let waiting: Array<{ index: number; frame: RgbaFrame }> = [];
-  let previous: { index: number; faces: Map<number, TrackedFace> } | null = null;
-  for await (const decoded of decodeVideoFrames(path, { ...size, fps: opts.fps, signal: opts.signal, field: opts.field })) {
-    if (decoded.index >= opts.maxFrames) break;
-    frameCount = decoded.index + 1;
-    const frame = { data: decoded.rgba, width: decoded.width, height: decoded.height };
-    if (decoded.index % meshEvery !== 0) {
-      waiting.push({ index: decoded.index, frame });
-      continue;
+  static async open(path: string, opts: AnalyseVideoOptions): Promise<VideoFaceAnalysis> {
+    return new VideoFaceAnalysis(path, await analysisSize(path, opts), opts);
+  }
+
+  /** Analyse until source frame `i` can be read from `speaker` (or the video ends). */
+  async readyFor(i: number): Promise<void> {
+    while (!this.ended && !this.speaker.ready(i)) await this.step();
+  }
+
+  async analyseAll(): Promise<void> {
+    while (!this.ended) await this.step();
+  }
+
+  /** Whether a speaker was chosen (once the video is analysed: whether it has one at all). */
+  get hasSpeaker(): boolean {
+    return this.chosen.length > 0;
+  }
+
+  /** The speaker's widest-open mouth so far, fixed at the first call so the interior never changes mid-video. */
+  openMouth(): MouthSample | null {
+    if (this.openMouthSample === undefined) {
+      this.openMouthSample = this.chosen.map((r) => r.openMouth).reduce((best, m) => (m && (!best || m.gap > best.gap) ? m : best), null as MouthSample | null);
     }
-    const faces = await tracker.track(frame);
-    for (const face of faces) facesSeen ||= face.score >= MIN_DUB_SCORE;
+    return this.openMouthSample;
+  }
+
+  async close(): Promise<void> {
+    await this.decoder.return(undefined);
+  }
+
+  /** Decode and analyse one more frame. */
+  private async step(): Promise<void> {
+    const next = this.frames < this.opts.maxFrames ? await this.decoder.next() : { done: true as const, value: undefined };
+    if (next.done) {
+      this.finish();
+      return;
+    }
+    const decoded = next.value;
+    this.frames = decoded.index + 1;
+    const frame = { data: decoded.rgba, width: decoded.width, height: decoded.height };
+    if (decoded.index % this.meshEvery !== 0) {
+      this.waiting.push({ index: decoded.index, frame });
+      return;
+    }
+    const faces = await this.tracker.track(frame);
+    for (const face of faces) this.facesSeen ||= face.score >= MIN_DUB_SCORE;
+    const previous = this.previous;
     if (previous) {
-      for (const w of waiting) {
+      for (const w of this.waiting) {
         const t = (w.index - previous.index) / (decoded.index - previous.index);
         for (const face of faces) {
           const before = previous.faces.get(face.trackId);
-          if (before) record(w.index, interpolateFace(before, face, t), w.frame);
+          if (before) this.record(w.index, interpolateFace(before, face, t), w.frame);
         }
       }
     }
-    waiting = [];
-    for (const face of faces) record(decoded.index, face, frame);
-    previous = { index: decoded.index, faces: new Map(faces.map((f) => [f.trackId, f])) };
-    opts.onFrame?.(frameCount);
+    this.waiting = [];
+    for (const face of faces) this.record(decoded.index, face, frame);
+    this.previous = { index: decoded.index, faces: new Map(faces.map((f) => [f.trackId, f])) };
+    this.chooseSpeaker(false);
+    this.speaker.analysedUpTo(this.frames - this.waiting.length);
+    this.opts.onFrame?.(this.frames);
   }
-  const chosen = chooseSpeakerTracks([...records.values()], opts.mask);
-  return { frameCount, facesSeen, speaker: chosen.length ? speakerTrack(chosen, frameCount, opts.fps, meshEvery) : null };
+
+  private finish(): void {
+    this.ended = true;
+    this.chooseSpeaker(true);
+    // Frames after the last analysed one got no landmarks: the speaker store bridges or drops them.
+    this.speaker.end(this.frames);
+    void this.decoder.return(undefined);
+  }
+
+  private record(index: number, face: TrackedFace, frame: RgbaFrame): void {
+    // Where the lips really part: the renderer closes the mouth onto this midline.
+    refineInnerLips(frame, face.points);
+    const scaled = this.scaled;
+    for (let k = 0; k < COORDS; k += 2) { scaled[k] = face.points[k] * this.scale[0]; scaled[k + 1] = face.points[k + 1] * this.scale[1]; }
+    let track = this.records.get(face.trackId);
+    if (!track) this.records.set(face.trackId, (track = new FaceTrackRecord()));
+    const usable = face.score >= MIN_DUB_SCORE && Math.abs(face.yaw) <= MAX_YAW_RADIANS;
+    track.add(index, scaled, usable);
+    track.weight += face.box.width * face.box.height * Math.max(0, Math.cos(face.yaw));
+    if (mouthInMask(this.opts.mask, scaled)) track.maskHits += 1;
+    if (usable) track.openMouth = captureMouthSample(track.openMouth, frame, face, this.scale[0]);
+    if (this.chosen.includes(track)) this.speaker.set(index, scaled, usable);
+  }
+
+  private eligible(r: FaceTrackRecord): boolean {
+    return r.usableCount() >= MIN_SPEAKER_FRAMES && (!this.opts.mask || r.maskHits * 2 >= r.count);
+  }
+
+  /**
+   * Choose the speaker CHOICE_DELAY after the first eligible face (or at the end): the eligible
+   * track with the most "large and frontal" so far. Afterwards, tracks of the same face coming back
+   * (a new track starts when a face returns after being lost) join it: they never share a frame
+   * with it and sit at about the same place and size.
+   */
+  private chooseSpeaker(atEnd: boolean): void {
+    const records = [...this.records.values()];
+    if (this.chosen.length === 0) {
+      const candidates = records.filter((r) => this.eligible(r)).sort((a, b) => b.weight - a.weight);
+      if (candidates.length === 0) return;
+      if (this.firstCandidateAt < 0) this.firstCandidateAt = this.frames;
+      if (!atEnd && this.frames < this.firstCandidateAt + this.choiceDelay) return;
+      this.join(candidates[0]);
+    }
+    for (const r of records) {
+      if (!this.chosen.includes(r) && this.eligible(r) && this.chosen.every((c) => !sharesFrames(c, r)) && sameFaceArea(this.chosen[0], r)) this.join(r);
+    }
+  }
+
+  private join(record: FaceTrackRecord): void {
+    this.chosen.push(record);
+    const points = new Float32Array(COORDS);
+    for (let e = 0; e < record.count; e++) {
+      for (let k = 0; k < COORDS; k++) points[k] = record.points[e * COORDS + k] / FIXED;
+      this.speaker.set(record.frames[e], points, record.usable[e] === 1);
+    }
+  }
 }
 
 /** A face part way (t, 0..1) from `a` to `b`: landmarks and head turn interpolated, the lower confidence. */
@@ -178,22 +261,6 @@ function interpolateFace(a: TrackedFace, b: TrackedFace, t: number): TrackedFace
   const points = new Float32Array(COORDS);
   for (let k = 0; k < COORDS; k++) points[k] = a.points[k] + (b.points[k] - a.points[k]) * t;
   return { ...b, points, score: Math.min(a.score, b.score), yaw: a.yaw + (b.yaw - a.yaw) * t };
-}
-
-/**
- * The speaker: the eligible track with the most "large and frontal" frames, joined by the tracks
- * of the same face at other times (a new track starts when a face comes back after being lost):
- * tracks that never share a frame with it and sit at about the same place and size.
- */
-function chooseSpeakerTracks(records: FaceTrackRecord[], mask: AnimationMask | null): FaceTrackRecord[] {
-  const eligible = records.filter((r) => r.usableCount() >= MIN_SPEAKER_FRAMES && (!mask || r.maskHits * 2 >= r.count))
-    .sort((a, b) => b.weight - a.weight);
-  if (eligible.length === 0) return [];
-  const chosen = [eligible[0]];
-  for (const r of eligible.slice(1)) {
-    if (chosen.every((c) => !sharesFrames(c, r)) && sameFaceArea(chosen[0], r)) chosen.push(r);
-  }
-  return chosen;
 }
 
 function sharesFrames(a: FaceTrackRecord, b: FaceTrackRecord): boolean {
@@ -211,76 +278,12 @@ function sameFaceArea(a: FaceTrackRecord, b: FaceTrackRecord): boolean {
   return Math.hypot(ax - bx, ay - by) <= Math.max(as, bs) && Math.max(as, bs) <= 2 * Math.min(as, bs);
 }
 
-function speakerTrack(records: FaceTrackRecord[], frameCount: number, fps: number, meshEvery: number): SpeakerTrack {
-  const landmarks = new Float32Array(frameCount * COORDS);
-  const present = new Uint8Array(frameCount);
-  for (const record of records) {
-    for (let e = 0; e < record.count; e++) {
-      if (!record.usable[e]) continue;
-      const frame = record.frames[e];
-      present[frame] = 1;
-      for (let k = 0; k < COORDS; k++) landmarks[frame * COORDS + k] = record.points[e * COORDS + k] / FIXED;
-    }
-  }
-  const openMouth = records.map((r) => r.openMouth).reduce((best, m) => (m && (!best || m.gap > best.gap) ? m : best), null as MouthSample | null);
-  bridgeShortGaps(landmarks, present, Math.max(MAX_BRIDGED_GAP, meshEvery - 1));
-  smoothLandmarkSequence(landmarks, present, fps);
-  return { landmarks, strength: fadeStrength(present, Math.max(1, Math.round(FADE_SECONDS * fps))), openMouth };
-}
-
-/**
- * Fill runs of at most `maxGap` missing frames between two present ones by linear interpolation,
- * and up to `maxGap` frames at either end of the video by holding the nearest frame.
- */
-export function bridgeShortGaps(landmarks: Float32Array, present: Uint8Array, maxGap: number): void {
-  const n = present.length;
-  let last = -1;
-  for (let i = 0; i < n; i++) {
-    if (!present[i]) continue;
-    const gap = i - last - 1;
-    if (gap > 0 && gap <= maxGap && (last >= 0 || i <= maxGap)) {
-      for (let j = last + 1; j < i; j++) {
-        const t = last >= 0 ? (j - last) / (i - last) : 1;
-        const from = (last >= 0 ? last : i) * COORDS, to = i * COORDS, at = j * COORDS;
-        for (let k = 0; k < COORDS; k++) landmarks[at + k] = landmarks[from + k] + (landmarks[to + k] - landmarks[from + k]) * t;
-        present[j] = 1;
-      }
-    }
-    last = i;
-  }
-  if (last >= 0 && n - 1 - last <= maxGap) {
-    for (let j = last + 1; j < n; j++) {
-      landmarks.copyWithin(j * COORDS, last * COORDS, (last + 1) * COORDS);
-      present[j] = 1;
-    }
-  }
-}
-
-/** 1 where present and at least `fade` frames from any missing frame, ramping linearly to 0 at it. */
-export function fadeStrength(present: Uint8Array, fade: number): Float32Array {
-  const n = present.length;
-  const distance = new Float32Array(n).fill(Number.POSITIVE_INFINITY);
-  let lastMissing = Number.NEGATIVE_INFINITY;
-  for (let i = 0; i < n; i++) {
-    if (!present[i]) lastMissing = i;
-    distance[i] = i - lastMissing;
-  }
-  lastMissing = Number.POSITIVE_INFINITY;
-  for (let i = n - 1; i >= 0; i--) {
-    if (!present[i]) lastMissing = i;
-    distance[i] = Math.min(distance[i], lastMissing - i);
-  }
-  const strength = new Float32Array(n);
-  for (let i = 0; i < n; i++) strength[i] = Math.min(1, distance[i] / (fade + 1));
-  return strength;
-}
-
-/** Time ranges (seconds) where the dub would pass through, for on_no_face: "fail". */
-export function lostFaceRanges(strength: Float32Array, frames: number, fps: number): Array<[number, number]> {
+/** Time ranges (seconds) of frames 0 … frames − 1 the dub passes through (strength 0), for on_no_face: "fail". */
+export function lostFaceRanges(speaker: SpeakerFrames, frames: number, fps: number): Array<[number, number]> {
   const ranges: Array<[number, number]> = [];
   let start = -1;
   for (let i = 0; i <= frames; i++) {
-    const lost = i < frames && strength[i] === 0;
+    const lost = i < frames && !speaker.present(i);
     if (lost && start < 0) start = i;
     if (!lost && start >= 0) {
       ranges.push([start / fps, i / fps]);

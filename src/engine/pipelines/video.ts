@@ -18,8 +18,8 @@ import { styleFromPrompt } from './prompt.js';
 import { SourceFrames } from './source-frames.js';
 import { StageClock } from './stage-clock.js';
 import { VideoFrameDubber } from './video-dub.js';
-import { analyseVideoFaces, faceLostError, lostFaceRanges, type SpeakerTrack } from './video-faces.js';
-import { planTimeline, sourceFramesToRead, type VideoTimeline } from './video-timeline.js';
+import { faceLostError, lostFaceRanges, VideoFaceAnalysis } from './video-faces.js';
+import { planTimeline, sourceFramesToRead } from './video-timeline.js';
 
 /** Output frame rate: the source's, capped here (contract). */
 const MAX_FPS = 30;
@@ -67,7 +67,7 @@ export async function renderLipsyncVideo(req: LipsyncVideoRequest, opts: RunOpti
   await opts.onInputsProbed?.({ outputSeconds: estimate.outputFrames / fps, width, height });
   clock.checkAborted();
 
-  // Bounce plays the video backwards: make a copy that seeks cheaply, while pass one runs.
+  // Bounce plays the video backwards: make a copy that seeks cheaply, while the rest goes on.
   const copyPath = join(opts.workDir, 'bounce-source.mp4');
   const stopCopy = new AbortController();
   const copying = estimate.readsBackwards
@@ -76,55 +76,72 @@ export async function renderLipsyncVideo(req: LipsyncVideoRequest, opts: RunOpti
         signal: signal ? AbortSignal.any([signal, stopCopy.signal]) : stopCopy.signal, field: 'formState.video',
       })
     : null;
-  copying?.catch(() => {}); // awaited below; a failure must not count as unhandled meanwhile
-  let speaker: SpeakerTrack, timeline: VideoTimeline;
+  copying?.catch(() => {}); // awaited when first needed; a failure must not count as unhandled meanwhile
+  let rendering = false;
+  const analysis = await VideoFaceAnalysis.open(videoPath, {
+    fps, width, height, maxFrames, mask, meshEvery: MESH_EVERY, signal, field: 'formState.video',
+    onFrame: (done) => { if (!rendering && (done & 7) === 0) clock.report(done / Math.min(maxFrames, estimate.sourceFrames || 1)); },
+  });
+  const frames = new SourceFrames(videoPath, {
+    width, height, fps, chunkFrames: BOUNCE_CHUNK_FRAMES, signal, field: 'formState.video',
+    ...(copying ? { seekablePath: copyPath, seekableReady: copying } : {}),
+  });
   try {
-    const faces = await analyseVideoFaces(videoPath, {
-      fps, width, height, maxFrames, mask, meshEvery: MESH_EVERY, signal, field: 'formState.video',
-      onFrame: (done) => { if ((done & 7) === 0) clock.report(done / Math.min(maxFrames, estimate.sourceFrames || 1)); },
-    });
-    if (faces.frameCount === 0) throw new InvalidMediaError('Invalid video format: formState.video has no frames');
-    if (!faces.speaker) {
-      throw new NoFaceError(mask && faces.facesSeen ? 'No face found in the white area of mask_image' : 'No face found in video');
-    }
-    speaker = faces.speaker;
-    timeline = planTimeline(req.syncMode, faces.frameCount, audioFrames);
+    // The output's length must be known before encoding starts; where it depends on the video's
+    // (silence, or cut_off with a video shorter than the audio) and for on_no_face "fail", pass
+    // one runs to the end first. Otherwise it runs just ahead of the rendering.
+    const wholeVideoFirst = req.syncMode === 'silence' || req.onNoFace === 'fail'
+      || (req.syncMode === 'cut_off' && estimate.outputFrames < audioFrames);
+    if (wholeVideoFirst) await analysis.analyseAll();
+    else await analysis.readyFor(0);
+    const failIfNoSpeaker = () => {
+      if (analysis.ended && analysis.frames === 0) throw new InvalidMediaError('Invalid video format: formState.video has no frames');
+      if (analysis.ended && !analysis.hasSpeaker) {
+        throw new NoFaceError(mask && analysis.facesSeen ? 'No face found in the white area of mask_image' : 'No face found in video');
+      }
+    };
+    failIfNoSpeaker();
+    const outputFrames = wholeVideoFirst ? planTimeline(req.syncMode, analysis.frames, audioFrames).outputFrames : estimate.outputFrames;
     if (req.onNoFace === 'fail') {
-      const lost = lostFaceRanges(speaker.strength, timeline.sourceFrames, fps);
+      const lost = lostFaceRanges(analysis.speaker, planTimeline(req.syncMode, analysis.frames, audioFrames).sourceFrames, fps);
       if (lost.length > 0) throw faceLostError(lost);
     }
-    if (copying) await copying;
-  } catch (error) {
-    stopCopy.abort(); // the job ends here: its ffmpeg must not keep writing the copy
-    throw error;
-  }
-  const { style, appliedWords } = styleFromPrompt(req.prompt, ['articulation', 'cornerLift']);
-  const controls = applyArticulation(mouthControlsFromAnalysis(speech.analysis, { fps, frameCount: timeline.outputFrames }), style);
+    const { style, appliedWords } = styleFromPrompt(req.prompt, ['articulation', 'cornerLift']);
+    const controls = applyArticulation(mouthControlsFromAnalysis(speech.analysis, { fps, frameCount: outputFrames }), style);
+    /** Which source frame output frame k shows: frame k while the video is still being read forwards. */
+    const sourceIndex = (k: number): number => {
+      if (!analysis.ended) return k;
+      const timeline = planTimeline(req.syncMode, analysis.frames, audioFrames);
+      // A video found shorter than its header said, past its end: hold its last frame.
+      return Math.min(analysis.frames - 1, k < timeline.outputFrames ? timeline.sourceIndex(k) : analysis.frames - 1);
+    };
 
-  clock.enter('render');
-  const frames = new SourceFrames(videoPath, {
-    width, height, fps, seekablePath: copying ? copyPath : undefined, chunkFrames: BOUNCE_CHUNK_FRAMES, signal, field: 'formState.video',
-  });
-  const dubber = await VideoFrameDubber.create(width, height, speaker, mask);
-  const pose = restPose();
-  const durationSeconds = timeline.outputFrames / fps;
-  try {
+    clock.enter('render');
+    rendering = true;
+    let dubber: VideoFrameDubber | null = null;
+    const pose = restPose();
+    const durationSeconds = outputFrames / fps;
     await encodeFrames(
-      { width, height, fps, frameCount: timeline.outputFrames, durationSeconds, audioPath, outputPath: opts.outputPath, signal },
+      { width, height, fps, frameCount: outputFrames, durationSeconds, audioPath, outputPath: opts.outputPath, signal },
       clock,
       async (k) => {
-        const s = timeline.sourceIndex(k);
+        await analysis.readyFor(k);
+        failIfNoSpeaker();
+        const s = sourceIndex(k);
+        await analysis.readyFor(s);
+        dubber ??= await VideoFrameDubber.create(width, height, analysis.speaker, mask, analysis.openMouth());
         const frame = await frames.frame(s);
         dubber.dub(frame, s, setFramePose(pose, k, controls, null, style));
         return frame;
       },
     );
+    clock.enter('finalize');
+    return {
+      durationSeconds, width, height, frames: outputFrames, timings: clock.finish(),
+      ...(req.prompt !== undefined ? { appliedPromptWords: appliedWords } : {}),
+    };
   } finally {
-    await frames.close();
+    stopCopy.abort(); // done or failed: the copy's ffmpeg must not outlive the job
+    await Promise.all([frames.close(), analysis.close()]);
   }
-  clock.enter('finalize');
-  return {
-    durationSeconds, width, height, frames: timeline.outputFrames, timings: clock.finish(),
-    ...(req.prompt !== undefined ? { appliedPromptWords: appliedWords } : {}),
-  };
 }

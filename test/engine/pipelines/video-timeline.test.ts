@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { prepareEngine, renderLipsyncVideo, type SyncMode } from '../../../src/engine/index.js';
 import { planTimeline } from '../../../src/engine/pipelines/video-timeline.js';
-import { bridgeShortGaps, fadeStrength } from '../../../src/engine/pipelines/video-faces.js';
+import { SpeakerFrames } from '../../../src/engine/pipelines/speaker-frames.js';
 import { ffmpeg, fixture, makeTempDir, meanDifference, probeOutput, readFrames } from './pipeline-fixtures.js';
 
 const indices = (mode: SyncMode, video: number, audio: number) => {
@@ -48,20 +48,34 @@ describe('the sync-mode timeline', () => {
 });
 
 describe('frames where the face is lost', () => {
+  /** A store for `usable` (1 = the speaker's face usable in that frame), landmarks all equal to the frame index. */
+  function speakerFrames(usable: number[], ended = true): SpeakerFrames {
+    const store = new SpeakerFrames(25, 2);
+    usable.forEach((u, i) => { if (u) store.set(i, new Float32Array(936).fill(i), true); });
+    if (ended) store.end(usable.length); else store.analysedUpTo(usable.length);
+    return store;
+  }
+
   test('one- and two-frame misses are bridged, longer gaps are not', () => {
-    const present = Uint8Array.from([1, 0, 1, 0, 0, 1, 0, 0, 0, 1]);
-    const landmarks = new Float32Array(10 * 936);
-    for (let i = 0; i < 10; i++) if (present[i]) landmarks.fill(i, i * 936, (i + 1) * 936);
-    bridgeShortGaps(landmarks, present, 2);
-    assert.deepEqual([...present], [1, 1, 1, 1, 1, 1, 0, 0, 0, 1]);
-    assert.equal(landmarks[1 * 936], 1, 'interpolated between frames 0 and 2');
-    assert.equal(landmarks[3 * 936], 3, 'interpolated between frames 2 and 5');
+    const store = speakerFrames([1, 0, 1, 0, 0, 1, 0, 0, 0, 1]);
+    assert.deepEqual([...Array(10).keys()].map((i) => store.present(i)), [true, true, true, true, true, true, false, false, false, true]);
   });
 
   test('the dub fades out over a few frames before a lost face and back in after it', () => {
-    const present = Uint8Array.from([1, 1, 1, 1, 1, 1, 0, 0, 1, 1, 1, 1, 1, 1]);
-    const strength = [...fadeStrength(present, 3)].map((s) => +s.toFixed(2));
-    assert.deepEqual(strength, [1, 1, 1, 0.75, 0.5, 0.25, 0, 0, 0.25, 0.5, 0.75, 1, 1, 1]);
+    const store = new SpeakerFrames(25, 2);
+    const usable = [1, 1, 1, 1, 1, 1, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1];
+    usable.forEach((u, i) => { if (u) store.set(i, new Float32Array(936).fill(i), true); });
+    store.end(usable.length);
+    // 25 fps: a 0.2 s fade is 5 frames; strength is the distance to the lost frames ÷ 6.
+    assert.deepEqual(usable.map((_, i) => +store.strength(i).toFixed(2)), [1, 0.83, 0.67, 0.5, 0.33, 0.17, 0, 0, 0, 0.17, 0.33, 0.5, 0.67, 0.83, 1, 1]);
+  });
+
+  test('a frame is read only once the analysis is far enough past it', () => {
+    const store = speakerFrames(new Array(40).fill(1), false);
+    assert.equal(store.ready(39 - store.lookahead), true);
+    assert.equal(store.ready(40 - store.lookahead), false);
+    store.end(40);
+    assert.equal(store.ready(39), true);
   });
 });
 

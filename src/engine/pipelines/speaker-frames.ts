@@ -1,0 +1,151 @@
+// The speaker's landmarks per source frame, filled in as pass one analyses the video, and read
+// by pass two a bounded distance behind it: each frame's smoothed landmarks and dub strength
+// depend only on the frames within LOOKAHEAD of it, so rendering can follow the analysis closely
+// instead of waiting for the whole video.
+import { smoothLandmarkSequence } from '../face/index.js';
+
+const COORDS = 468 * 2;
+/** Missing runs of at most this many frames between two present ones are bridged (interpolated). */
+export const MAX_BRIDGED_GAP = 2;
+/** Cross-fade into and out of a passthrough span, seconds. */
+const FADE_SECONDS = 0.2;
+/**
+ * Half-width of the smoothing window, seconds: the One-Euro filter run forwards and backwards
+ * over ±0.6 s of a frame gives that frame within 2 % of filtering the whole run (its slowest
+ * time constant, at the 1 Hz cutoff, is 0.16 s).
+ */
+const SMOOTHING_HALF_WINDOW_SECONDS = 0.6;
+
+export class SpeakerFrames {
+  private raw = new Float32Array(64 * COORDS);
+  private usable = new Uint8Array(64);
+  private smoothed = new Float32Array(0);
+  private smoothedDone = new Uint8Array(0);
+  /** Frames analysed so far (raw/usable are meaningful below this). */
+  private analysed = 0;
+  /** Set once the video has no more frames. */
+  private total: number | null = null;
+  readonly fade: number;
+  private readonly halfWindow: number;
+
+  constructor(private readonly fps: number, private readonly maxGap = MAX_BRIDGED_GAP) {
+    this.fade = Math.max(1, Math.round(FADE_SECONDS * fps));
+    this.halfWindow = Math.max(2, Math.round(SMOOTHING_HALF_WINDOW_SECONDS * fps));
+  }
+
+  /** Frames past `i` that must be analysed before frame `i` can be read. */
+  get lookahead(): number {
+    return this.halfWindow + this.fade + 2 * (this.maxGap + 1) + 1;
+  }
+
+  /** Landmarks of the speaker at frame `i` (output pixels), usable for dubbing or not. */
+  set(i: number, points: Float32Array, usable: boolean): void {
+    this.reserve(i + 1);
+    this.raw.set(points.subarray(0, COORDS), i * COORDS);
+    this.usable[i] = usable ? 1 : 0;
+  }
+
+  /** Frames 0 … n − 1 have been analysed (those not `set` have no speaker). */
+  analysedUpTo(n: number): void {
+    this.reserve(n);
+    this.analysed = Math.max(this.analysed, n);
+  }
+
+  /** The video has exactly `n` frames. */
+  end(n: number): void {
+    this.analysedUpTo(n);
+    this.total = n;
+  }
+
+  /** Whether frame `i` can be read: analysed far enough past it, or the video ended. */
+  ready(i: number): boolean {
+    return this.total !== null || i + this.lookahead < this.analysed;
+  }
+
+  /** 0..1: how much of the dub frame `i` shows; 0 = the source frame unchanged. */
+  strength(i: number): number {
+    if (!this.present(i)) return 0;
+    let d = 1;
+    while (d <= this.fade && this.present(i - d) && this.present(i + d)) d++;
+    return Math.min(1, d / (this.fade + 1));
+  }
+
+  /** The smoothed landmarks of frame `i` (a view into the store; only meaningful when strength > 0). */
+  landmarks(i: number): Float32Array {
+    this.reserveSmoothed(i + 1);
+    if (!this.smoothedDone[i]) {
+      let first = i, last = i;
+      while (first > i - this.halfWindow && this.present(first - 1)) first--;
+      while (last < i + this.halfWindow && this.present(last + 1)) last++;
+      const run = new Float32Array((last - first + 1) * COORDS);
+      for (let j = first; j <= last; j++) run.set(this.rawAt(j), (j - first) * COORDS);
+      smoothLandmarkSequence(run, new Uint8Array(last - first + 1).fill(1), this.fps);
+      this.smoothed.set(run.subarray((i - first) * COORDS, (i - first + 1) * COORDS), i * COORDS);
+      this.smoothedDone[i] = 1;
+    }
+    return this.smoothed.subarray(i * COORDS, (i + 1) * COORDS);
+  }
+
+  /**
+   * Whether frame `i` has speaker landmarks to dub with: usable itself, or inside a bridged gap
+   * (≤ maxGap missing frames between two usable ones, or at the very start or end of the video).
+   * Frames before 0 and after the end count as present, so the video's own ends never fade.
+   */
+  present(i: number): boolean {
+    if (i < 0 || (this.total !== null && i >= this.total)) return true;
+    if (i >= this.analysed) return false;
+    if (this.usable[i]) return true;
+    const before = this.usableBefore(i), after = this.usableAfter(i);
+    if (before >= 0 && after >= 0) return after - before - 1 <= this.maxGap;
+    if (before < 0 && after >= 0) return after <= this.maxGap && this.noneUsable(0, i);
+    if (after < 0 && before >= 0 && this.total !== null) return this.total - 1 - before <= this.maxGap;
+    return false;
+  }
+
+  /** Raw landmarks of a present frame: its own, or interpolated/held across a bridged gap. */
+  private rawAt(j: number): Float32Array {
+    if (this.usable[j]) return this.raw.subarray(j * COORDS, (j + 1) * COORDS);
+    const before = this.usableBefore(j), after = this.usableAfter(j);
+    const out = new Float32Array(COORDS);
+    if (before >= 0 && after >= 0) {
+      const t = (j - before) / (after - before);
+      for (let k = 0; k < COORDS; k++) out[k] = this.raw[before * COORDS + k] + (this.raw[after * COORDS + k] - this.raw[before * COORDS + k]) * t;
+    } else {
+      const from = before >= 0 ? before : after;
+      out.set(this.raw.subarray(from * COORDS, (from + 1) * COORDS));
+    }
+    return out;
+  }
+
+  /** The nearest usable frame within maxGap + 1 before `i`, or −1. */
+  private usableBefore(i: number): number {
+    for (let j = i - 1; j >= Math.max(0, i - this.maxGap - 1); j--) if (this.usable[j]) return j;
+    return -1;
+  }
+
+  /** The nearest analysed usable frame within maxGap + 1 after `i`, or −1. */
+  private usableAfter(i: number): number {
+    for (let j = i + 1; j <= Math.min(this.analysed - 1, i + this.maxGap + 1); j++) if (this.usable[j]) return j;
+    return -1;
+  }
+
+  private noneUsable(from: number, to: number): boolean {
+    for (let j = from; j < to; j++) if (this.usable[j]) return false;
+    return true;
+  }
+
+  private reserve(n: number): void {
+    if (n <= this.usable.length) return;
+    let size = this.usable.length;
+    while (size < n) size *= 2;
+    const usable = new Uint8Array(size); usable.set(this.usable); this.usable = usable;
+    const raw = new Float32Array(size * COORDS); raw.set(this.raw); this.raw = raw;
+  }
+
+  private reserveSmoothed(n: number): void {
+    if (n <= this.smoothedDone.length) return;
+    const size = Math.max(n, this.usable.length);
+    const done = new Uint8Array(size); done.set(this.smoothedDone); this.smoothedDone = done;
+    const smoothed = new Float32Array(size * COORDS); smoothed.set(this.smoothed); this.smoothed = smoothed;
+  }
+}

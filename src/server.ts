@@ -43,8 +43,6 @@ export async function buildServer(deps: ServerDependencies): Promise<FastifyInst
   const app = Fastify({
     loggerInstance: deps.logger as FastifyBaseLogger,
     genReqId: requestIdFor,
-    // The request-id plugin writes one access line per request instead.
-    disableRequestLogging: true,
     bodyLimit: BODY_LIMIT_BYTES,
     ajv: {
       // Validation must not rewrite what clients sent: no dropped fields, no "42" → 42. The

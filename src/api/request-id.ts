@@ -18,14 +18,6 @@ export const requestIdHeader = fp(
     app.addHook('onRequest', async (request, reply) => {
       reply.header('x-request-id', request.id);
     });
-    // One access-log line per request, written when it is answered (Fastify's built-in request
-    // logging writes two; on the polling hot path the second line costs ~10 % of throughput).
-    app.addHook('onResponse', async (request, reply) => {
-      request.log.info(
-        { method: request.method, url: request.url, statusCode: reply.statusCode, ms: Math.round(reply.elapsedTime) },
-        'request',
-      );
-    });
   },
   { name: 'request-id' },
 );

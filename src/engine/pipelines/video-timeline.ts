@@ -6,13 +6,6 @@
 // - silence: the whole video, the audio padded with silence (or cut, if it is the longer).
 import type { SyncMode } from '../types.js';
 
-/**
- * A video at most this many frames shorter than the audio holds its last frame for the rest
- * instead of turning back: the same to the eye, and the source is never read backwards for it
- * (a probed length is often a frame or two off the decoded one).
- */
-export const HOLD_LAST_FRAMES = 2;
-
 export interface VideoTimeline {
   outputFrames: number;
   /** Source frames the output uses: 0 … sourceFrames − 1. */
@@ -38,12 +31,9 @@ export function planTimeline(mode: SyncMode, videoFrames: number, audioFrames: n
   const n = Math.max(1, videoFrames);
   switch (mode) {
     case 'bounce': {
-      if (n >= audioFrames - HOLD_LAST_FRAMES) {
-        return { outputFrames: audioFrames, sourceFrames: Math.min(n, audioFrames), readsBackwards: false, sourceIndex: (k) => Math.min(k, n - 1) };
-      }
       const period = 2 * n - 2;
       return {
-        outputFrames: audioFrames, sourceFrames: n, readsBackwards: n > 1,
+        outputFrames: audioFrames, sourceFrames: n, readsBackwards: n > 1 && audioFrames > n,
         sourceIndex: (k) => {
           if (n === 1) return 0;
           const p = k % period;

@@ -70,7 +70,7 @@ export async function renderLipsyncVideo(req: LipsyncVideoRequest, opts: RunOpti
   // Bounce plays the video backwards: make a copy that seeks cheaply, while the rest goes on.
   const copyPath = join(opts.workDir, 'bounce-source.mp4');
   const stopCopy = new AbortController();
-  const copying = estimate.readsBackwards
+  const copying = req.syncMode === 'bounce' && estimate.sourceFrames <= audioFrames
     ? writeSeekableVideoCopy(videoPath, copyPath, {
         width, height, fps, keyframeInterval: BOUNCE_CHUNK_FRAMES, maxFrames: Number.isFinite(maxFrames) ? maxFrames : undefined,
         signal: signal ? AbortSignal.any([signal, stopCopy.signal]) : stopCopy.signal, field: 'formState.video',

@@ -20,12 +20,6 @@ describe('the sync-mode timeline', () => {
     assert.deepEqual(indices('bounce', 1, 3), [0, 0, 0]);
   });
 
-  test('bounce holds the last frame of a video that ends a frame or two before the audio', () => {
-    assert.deepEqual(indices('bounce', 5, 7), [0, 1, 2, 3, 4, 4, 4]);
-    assert.equal(planTimeline('bounce', 5, 7).readsBackwards, false);
-    assert.deepEqual(indices('bounce', 4, 7), [0, 1, 2, 3, 2, 1, 0]);
-  });
-
   test('bounce and loop cut a video longer than the audio to the audio', () => {
     assert.deepEqual(indices('bounce', 10, 4), [0, 1, 2, 3]);
     assert.equal(planTimeline('bounce', 10, 4).readsBackwards, false);

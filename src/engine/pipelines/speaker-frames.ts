@@ -5,6 +5,8 @@
 import { smoothLandmarkSequence } from '../face/index.js';
 
 const COORDS = 468 * 2;
+/** Kept in 1/16 px in Int16 (±2047 px): 1.9 KB a frame, so a 10-minute video holds ~28 MB. */
+const FIXED = 16;
 /** Missing runs of at most this many frames between two present ones are bridged (interpolated). */
 export const MAX_BRIDGED_GAP = 2;
 /** Cross-fade into and out of a passthrough span, seconds. */
@@ -17,10 +19,10 @@ const FADE_SECONDS = 0.2;
 const SMOOTHING_HALF_WINDOW_SECONDS = 0.6;
 
 export class SpeakerFrames {
-  private raw = new Float32Array(64 * COORDS);
+  private raw = new Int16Array(64 * COORDS);
   private usable = new Uint8Array(64);
-  private smoothed = new Float32Array(0);
-  private smoothedDone = new Uint8Array(0);
+  /** The last frame's smoothed landmarks (recomputed on demand: it costs ~1 ms, and keeps memory flat). */
+  private readonly smoothed = new Float32Array(COORDS);
   /** Frames analysed so far (raw/usable are meaningful below this). */
   private analysed = 0;
   /** Set once the video has no more frames. */
@@ -41,7 +43,7 @@ export class SpeakerFrames {
   /** Landmarks of the speaker at frame `i` (output pixels), usable for dubbing or not. */
   set(i: number, points: Float32Array, usable: boolean): void {
     this.reserve(i + 1);
-    this.raw.set(points.subarray(0, COORDS), i * COORDS);
+    for (let k = 0; k < COORDS; k++) this.raw[i * COORDS + k] = Math.max(-32767, Math.min(32767, Math.round(points[k] * FIXED)));
     this.usable[i] = usable ? 1 : 0;
   }
 
@@ -70,20 +72,16 @@ export class SpeakerFrames {
     return Math.min(1, d / (this.fade + 1));
   }
 
-  /** The smoothed landmarks of frame `i` (a view into the store; only meaningful when strength > 0). */
+  /** The smoothed landmarks of frame `i` (valid until the next call; only meaningful when strength > 0). */
   landmarks(i: number): Float32Array {
-    this.reserveSmoothed(i + 1);
-    if (!this.smoothedDone[i]) {
-      let first = i, last = i;
-      while (first > i - this.halfWindow && this.present(first - 1)) first--;
-      while (last < i + this.halfWindow && this.present(last + 1)) last++;
-      const run = new Float32Array((last - first + 1) * COORDS);
-      for (let j = first; j <= last; j++) run.set(this.rawAt(j), (j - first) * COORDS);
-      smoothLandmarkSequence(run, new Uint8Array(last - first + 1).fill(1), this.fps);
-      this.smoothed.set(run.subarray((i - first) * COORDS, (i - first + 1) * COORDS), i * COORDS);
-      this.smoothedDone[i] = 1;
-    }
-    return this.smoothed.subarray(i * COORDS, (i + 1) * COORDS);
+    let first = i, last = i;
+    while (first > i - this.halfWindow && this.present(first - 1)) first--;
+    while (last < i + this.halfWindow && this.present(last + 1)) last++;
+    const run = new Float32Array((last - first + 1) * COORDS);
+    for (let j = first; j <= last; j++) this.rawInto(j, run, (j - first) * COORDS);
+    smoothLandmarkSequence(run, new Uint8Array(last - first + 1).fill(1), this.fps);
+    this.smoothed.set(run.subarray((i - first) * COORDS, (i - first + 1) * COORDS));
+    return this.smoothed;
   }
 
   /**
@@ -102,19 +100,21 @@ export class SpeakerFrames {
     return false;
   }
 
-  /** Raw landmarks of a present frame: its own, or interpolated/held across a bridged gap. */
-  private rawAt(j: number): Float32Array {
-    if (this.usable[j]) return this.raw.subarray(j * COORDS, (j + 1) * COORDS);
+  /** Raw landmarks of present frame `j` into `out` at `at`: its own, or interpolated/held across a bridged gap. */
+  private rawInto(j: number, out: Float32Array, at: number): void {
+    const from = (f: number, k: number) => this.raw[f * COORDS + k] / FIXED;
+    if (this.usable[j]) {
+      for (let k = 0; k < COORDS; k++) out[at + k] = from(j, k);
+      return;
+    }
     const before = this.usableBefore(j), after = this.usableAfter(j);
-    const out = new Float32Array(COORDS);
     if (before >= 0 && after >= 0) {
       const t = (j - before) / (after - before);
-      for (let k = 0; k < COORDS; k++) out[k] = this.raw[before * COORDS + k] + (this.raw[after * COORDS + k] - this.raw[before * COORDS + k]) * t;
+      for (let k = 0; k < COORDS; k++) out[at + k] = from(before, k) + (from(after, k) - from(before, k)) * t;
     } else {
-      const from = before >= 0 ? before : after;
-      out.set(this.raw.subarray(from * COORDS, (from + 1) * COORDS));
+      const held = before >= 0 ? before : after;
+      for (let k = 0; k < COORDS; k++) out[at + k] = from(held, k);
     }
-    return out;
   }
 
   /** The nearest usable frame within maxGap + 1 before `i`, or −1. */
@@ -139,13 +139,6 @@ export class SpeakerFrames {
     let size = this.usable.length;
     while (size < n) size *= 2;
     const usable = new Uint8Array(size); usable.set(this.usable); this.usable = usable;
-    const raw = new Float32Array(size * COORDS); raw.set(this.raw); this.raw = raw;
-  }
-
-  private reserveSmoothed(n: number): void {
-    if (n <= this.smoothedDone.length) return;
-    const size = Math.max(n, this.usable.length);
-    const done = new Uint8Array(size); done.set(this.smoothedDone); this.smoothedDone = done;
-    const smoothed = new Float32Array(size * COORDS); smoothed.set(this.smoothed); this.smoothed = smoothed;
+    const raw = new Int16Array(size * COORDS); raw.set(this.raw); this.raw = raw;
   }
 }

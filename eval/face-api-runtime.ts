@@ -7,11 +7,11 @@
 //   process keeps one tfjs-core shared with the engine rather than a second copy;
 // - face-api calls chained tensor methods (`t.as3D()`), which only the umbrella package registers;
 // - the wasm backend loads its .wasm through `fetch`, which in Node cannot read file:// URLs.
+import { installFileFetch } from '../src/engine/face/human-runtime.js';
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import vm from 'node:vm';
 
 const require = createRequire(import.meta.url);
@@ -52,23 +52,6 @@ interface FaceApiModule {
 
 const faceApiRoot = join(dirname(require.resolve('@vladmandic/face-api/package.json')));
 const wasmDist = join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm')), '..', 'dist');
-
-/** Answers file:// requests from disk; every other URL goes to the real fetch. Idempotent. */
-function installFileFetch(): void {
-  // Same marker as the engine's Human runtime, so whichever loads first installs it once.
-  const marker = Symbol.for('mouthpiece.fileFetch');
-  const g = globalThis as typeof globalThis & { [k: symbol]: boolean };
-  if (g[marker]) return;
-  const networkFetch = globalThis.fetch;
-  globalThis.fetch = (async (input: string | URL | Request, init?: RequestInit) => {
-    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
-    if (!url.startsWith('file://')) return networkFetch(input, init);
-    const body = await readFile(fileURLToPath(url));
-    const type = url.endsWith('.json') ? 'application/json' : url.endsWith('.wasm') ? 'application/wasm' : 'application/octet-stream';
-    return new Response(body, { status: 200, headers: { 'content-type': type } });
-  }) as typeof fetch;
-  g[marker] = true;
-}
 
 /** Evaluates face-api's CommonJS node-wasm build with a `require` that maps the umbrella tfjs package. */
 function loadFaceApiModule(): FaceApiModule {

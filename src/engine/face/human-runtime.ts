@@ -37,7 +37,8 @@ export interface HumanInstance {
 const humanRoot = resolve(dirname(require.resolve('@vladmandic/human')), '..');
 const wasmDist = join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm')), '..');
 
-function installFileFetch(): void {
+/** Answers file:// fetches from disk (model and wasm files); every other URL goes to the real fetch. Idempotent. */
+export function installFileFetch(): void {
   const marker = Symbol.for('mouthpiece.fileFetch');
   const g = globalThis as typeof globalThis & { [k: symbol]: boolean };
   if (g[marker]) return;

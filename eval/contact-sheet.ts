@@ -15,6 +15,8 @@ export interface SheetTile {
   kind: SheetFrameKind;
   time: number;
   gap: number;
+  /** Heading of a tile that is not the output: the video rows put the source frame it came from beside each output frame. */
+  from?: string;
 }
 
 const LOUD_FRAMES = 4;
@@ -24,7 +26,10 @@ const PAUSE_FRAMES = 2;
 const MIN_LOUD_SEPARATION_S = 0.24;
 const TILE = 200;
 const LABEL_HEIGHT = 36;
-const TITLE_HEIGHT = 44;
+/** Per title line (15 px text), plus a margin. */
+const TITLE_LINE_HEIGHT = 18;
+const TITLE_MARGIN = 8;
+const MAX_TITLE_LINES = 3;
 const COLUMNS = 4;
 const PAD = 4;
 
@@ -109,23 +114,26 @@ async function tileImage(tile: SheetTile): Promise<{ image: Buffer; crop: Box }>
   return { image, crop };
 }
 
-/** `title`: one or two lines (the sheet is only four tiles wide). */
+/** `title`: up to three short lines (the sheet is only four tiles wide, ~95 characters). */
 export async function writeContactSheet(outPath: string, title: string[], tiles: SheetTile[]): Promise<void> {
   const columns = Math.max(1, Math.min(COLUMNS, tiles.length));
   const rows = Math.max(1, Math.ceil(tiles.length / columns));
   const width = columns * (TILE + PAD) + PAD;
-  const height = TITLE_HEIGHT + rows * (TILE + LABEL_HEIGHT + PAD) + PAD;
-  const layers: OverlayOptions[] = [{ input: textSvg(width, TITLE_HEIGHT, title.slice(0, 2), 15), left: 0, top: 2 }];
+  const titleLines = title.slice(0, MAX_TITLE_LINES);
+  const titleHeight = titleLines.length * TITLE_LINE_HEIGHT + TITLE_MARGIN;
+  const height = titleHeight + rows * (TILE + LABEL_HEIGHT + PAD) + PAD;
+  const layers: OverlayOptions[] = [{ input: textSvg(width, titleHeight, titleLines, 15), left: 0, top: 2 }];
   for (let i = 0; i < tiles.length; i++) {
     const tile = tiles[i];
     const left = PAD + (i % columns) * (TILE + PAD);
-    const top = TITLE_HEIGHT + Math.floor(i / columns) * (TILE + LABEL_HEIGHT + PAD);
+    const top = titleHeight + Math.floor(i / columns) * (TILE + LABEL_HEIGHT + PAD);
     const { image, crop } = await tileImage(tile);
     layers.push({ input: image, left, top });
     if (tile.points) layers.push({ input: lipDotsSvg(tile.points, crop), left, top });
     const gap = Number.isFinite(tile.gap) ? tile.gap.toFixed(3) : 'no face';
-    const colour = tile.kind === 'loud' ? '#9f9' : tile.kind === 'pause' ? '#9cf' : '#fc9';
-    layers.push({ input: textSvg(TILE, LABEL_HEIGHT, [`${tile.kind} · ${tile.time.toFixed(2)} s`, `gap ${gap} IOD`], 13, colour), left, top: top + TILE });
+    const colour = tile.from ? '#bbb' : tile.kind === 'loud' ? '#9f9' : tile.kind === 'pause' ? '#9cf' : '#fc9';
+    const heading = tile.from ?? `${tile.kind} · ${tile.time.toFixed(2)} s`;
+    layers.push({ input: textSvg(TILE, LABEL_HEIGHT, [heading, `gap ${gap} IOD`], 13, colour), left, top: top + TILE });
   }
   await sharp({ create: { width, height, channels: 3, background: { r: 24, g: 24, b: 24 } } })
     .composite(layers)

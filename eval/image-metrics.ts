@@ -12,8 +12,8 @@ function assertSameSize(a: RgbaImage, b: RgbaImage): void {
   }
 }
 
-/** M7: PSNR in dB over the RGB pixels outside `excluded`; Infinity when they are identical. */
-export function psnrOutsideBox(output: RgbaImage, source: RgbaImage, excluded: Box): number {
+/** Sum of squared RGB differences outside `excluded`, and how many values were summed. */
+export function squaredErrorOutsideBox(output: RgbaImage, source: RgbaImage, excluded: Box): { sum: number; count: number } {
   assertSameSize(output, source);
   const box = clampBox(excluded, output.width, output.height);
   let sum = 0;
@@ -30,9 +30,19 @@ export function psnrOutsideBox(output: RgbaImage, source: RgbaImage, excluded: B
       count += 3;
     }
   }
+  return { sum, count };
+}
+
+/** PSNR in dB of 8-bit values from a mean squared error; Infinity for none, NaN for no values. */
+export function psnrFromSquaredError({ sum, count }: { sum: number; count: number }): number {
   if (count === 0) return Number.NaN;
   const mse = sum / count;
   return mse === 0 ? Number.POSITIVE_INFINITY : 10 * Math.log10((255 * 255) / mse);
+}
+
+/** M7: PSNR in dB over the RGB pixels outside `excluded`; Infinity when they are identical. */
+export function psnrOutsideBox(output: RgbaImage, source: RgbaImage, excluded: Box): number {
+  return psnrFromSquaredError(squaredErrorOutsideBox(output, source, excluded));
 }
 
 /** Variance of the 4-neighbour Laplacian of the luma (BT.601) over the pixels of `region` that have all four neighbours. */

@@ -1,5 +1,5 @@
 // Measures one talking-head MP4 as a viewer gets it: the mouth from its frames (face-api), the
-// loudness and silences from its own audio track, then the sync metrics on the two.
+// loudness and silences from its own audio track (or a given one), then the sync metrics on the two.
 import { decodeAudioMono, probeMedia } from '../src/engine/media/index.js';
 import { audioTimeline, type AudioTimeline } from './audio-timeline.js';
 import { chooseSheetFrames, type SheetFrame } from './contact-sheet.js';
@@ -44,15 +44,20 @@ export function clipMetrics(gap: Float32Array, timeline: AudioTimeline, bilabial
   };
 }
 
-export async function measureVideo(
-  videoPath: string,
-  opts: { bilabialOnsets?: number[]; signal?: AbortSignal } = {},
-): Promise<MeasuredClip> {
+export interface MeasureVideoOptions {
+  bilabialOnsets?: number[];
+  /** The audio to measure against instead of the video's own track (one face's voice in a conversation). */
+  audioPath?: string;
+  signal?: AbortSignal;
+}
+
+export async function measureVideo(videoPath: string, opts: MeasureVideoOptions = {}): Promise<MeasuredClip> {
   const onsets = opts.bilabialOnsets ?? [];
+  const audioPath = opts.audioPath ?? videoPath;
   const probe = await probeMedia(videoPath, { signal: opts.signal });
-  if (!probe.video || !probe.audio) throw new Error(`${videoPath} needs a video and an audio track`);
+  if (!probe.video || !(opts.audioPath || probe.audio)) throw new Error(`${videoPath} needs a video and an audio track`);
   const fps = probe.video.fps || 25;
-  const audio = await decodeAudioMono(videoPath, { sampleRate: AUDIO_RATE, maxSeconds: 3600, signal: opts.signal });
+  const audio = await decodeAudioMono(audioPath, { sampleRate: AUDIO_RATE, maxSeconds: 3600, signal: opts.signal });
   // The contact-sheet frames depend on the audio only, so they are chosen before decoding video.
   const expectedFrames = probe.video.frameCount ?? Math.round((probe.durationSeconds ?? audio.durationSeconds) * fps);
   const sheetFrames = chooseSheetFrames(audioTimeline(audio.samples, AUDIO_RATE, fps, expectedFrames), onsets);

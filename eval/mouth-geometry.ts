@@ -85,6 +85,13 @@ export function dilateBox(box: Box, margin: number): Box {
   return { x: box.x - margin, y: box.y - margin, width: box.width + 2 * margin, height: box.height + 2 * margin };
 }
 
+/** The smallest box holding both. */
+export function unionBox(a: Box, b: Box): Box {
+  const x = Math.min(a.x, b.x);
+  const y = Math.min(a.y, b.y);
+  return { x, y, width: Math.max(a.x + a.width, b.x + b.width) - x, height: Math.max(a.y + a.height, b.y + b.height) - y };
+}
+
 /** `box` cut to the image and rounded outward to whole pixels (may be empty). */
 export function clampBox(box: Box, width: number, height: number): Box {
   const x0 = Math.max(0, Math.floor(box.x));

@@ -1,21 +1,31 @@
-// Renders one eval case with the engine's image pipeline, reusing an earlier output when neither
-// the engine's source nor the inputs changed (the key hashes every file under src/engine), so
-// re-measuring after a harness change costs no rendering.
+// Runs one engine render (an eval case, or a source video the harness makes with the engine),
+// reusing an earlier output when neither the engine's source nor the inputs changed (the key
+// hashes every file under src/engine), so re-measuring after a harness change costs no rendering.
 import { createHash } from 'node:crypto';
 import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { renderLipsyncImage, type Resolution } from '../src/engine/index.js';
-import type { EvalCase } from './matrix.js';
+import type { Resolution } from '../src/engine/index.js';
 
 const ENGINE_DIR = fileURLToPath(new URL('../src/engine/', import.meta.url));
 /** Bump when what is cached changes meaning. */
 const CACHE_FORMAT = 1;
-/** Renders kept (≈ 4 full matrices, ~50 MB); the least recently used go first. */
-const CACHE_ENTRIES = 120;
+/** Renders kept (≈ 3 full matrices, ~80 MB); the least recently used go first. */
+const CACHE_ENTRIES = 150;
 
 export interface RenderSettings { resolution: Resolution; seed: number }
+
+/** One render: what it depends on (besides src/engine) and how to run it. */
+export interface RenderJob {
+  /** Files whose bytes the output depends on, in a fixed order. */
+  inputs: string[];
+  /** Everything else the output depends on (resolution, seed, mode options). */
+  settings: Record<string, unknown>;
+  /** Written beside the cached video, for a person reading the cache. */
+  description: Record<string, unknown>;
+  render(outputPath: string, workDir: string, signal?: AbortSignal): Promise<unknown>;
+}
 
 export interface RenderedVideo {
   path: string;
@@ -48,10 +58,14 @@ export function engineSourceHash(): Promise<string> {
   return engineHash;
 }
 
-async function cacheKey(c: EvalCase, settings: RenderSettings): Promise<string> {
+/** An image-mode job hashes exactly as before the video rows existed, so earlier renders stay valid. */
+async function cacheKey(job: RenderJob): Promise<string> {
   const hash = createHash('sha256');
-  hash.update(JSON.stringify({ format: CACHE_FORMAT, engine: await engineSourceHash(), ...settings }));
-  hash.update(await readFile(c.portrait.path)).update('\0').update(await readFile(c.clip.path));
+  hash.update(JSON.stringify({ format: CACHE_FORMAT, engine: await engineSourceHash(), ...job.settings }));
+  for (const [i, input] of job.inputs.entries()) {
+    if (i > 0) hash.update('\0');
+    hash.update(await readFile(input));
+  }
   return hash.digest('hex').slice(0, 24);
 }
 
@@ -63,13 +77,12 @@ async function exists(path: string): Promise<boolean> {
   }
 }
 
-export async function renderCase(
-  c: EvalCase,
-  settings: RenderSettings,
+export async function renderCached(
+  job: RenderJob,
   opts: { cacheDir: string; useCache: boolean; outputPath: string; signal?: AbortSignal },
 ): Promise<RenderedVideo> {
   await mkdir(opts.cacheDir, { recursive: true });
-  const key = await cacheKey(c, settings);
+  const key = await cacheKey(job);
   const cachedVideo = join(opts.cacheDir, `${key}.mp4`);
   const cachedInfo = join(opts.cacheDir, `${key}.json`);
   if (opts.useCache && (await exists(cachedVideo)) && (await exists(cachedInfo))) {
@@ -82,13 +95,10 @@ export async function renderCase(
   const workDir = await mkdtemp(join(tmpdir(), 'mouthpiece-eval-'));
   try {
     const started = performance.now();
-    await renderLipsyncImage(
-      { image: { path: c.portrait.path }, audio: { path: c.clip.path }, resolution: settings.resolution, seed: settings.seed },
-      { outputPath: opts.outputPath, workDir, signal: opts.signal },
-    );
+    await job.render(opts.outputPath, workDir, opts.signal);
     const renderSeconds = (performance.now() - started) / 1000;
     await copyFile(opts.outputPath, cachedVideo);
-    await writeFile(cachedInfo, JSON.stringify({ renderSeconds, portrait: c.portrait.id, clip: c.clip.id, ...settings }));
+    await writeFile(cachedInfo, JSON.stringify({ renderSeconds, ...job.description, ...job.settings }));
     return { path: opts.outputPath, renderSeconds, cached: false };
   } finally {
     await rm(workDir, { recursive: true, force: true });

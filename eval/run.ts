@@ -2,9 +2,10 @@
 // every output with an independent landmark detector and prints the metrics table of issue 5.
 // Always writes eval-out/results.json and one contact sheet PNG per case under eval-out/.
 //
-// Options: --quick (1 portrait × 3 clips), --json (results JSON on stdout instead of the table),
-// --portrait ID / --clip ID (repeatable; ids in eval/matrix.ts), --no-cache (render again even
-// if the engine and inputs are unchanged), --out DIR (default eval-out), --seed N.
+// Options: --quick (1 portrait × 3 clips, 1 video source × 1 clip), --json (results JSON on
+// stdout instead of the table), --mode image|video|multi, --portrait ID, --source ID (video
+// source), --clip ID (all repeatable; ids in eval/matrix.ts), --no-cache (render again even if
+// the engine and inputs are unchanged), --out DIR (default eval-out), --seed N.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -13,14 +14,16 @@ import { evaluateCase } from './evaluate-case.js';
 import { faceApi } from './face-api-runtime.js';
 import { selectCases } from './matrix.js';
 import { engineSourceHash, pruneRenderCache } from './render-cache.js';
-import { formatSummary, formatTable, resultsJson, type CaseResult } from './report.js';
+import { formatSummary, formatTable, resultsJson, rowLabel, type CaseResult } from './report.js';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       quick: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
+      mode: { type: 'string', multiple: true },
       portrait: { type: 'string', multiple: true },
+      source: { type: 'string', multiple: true },
       clip: { type: 'string', multiple: true },
       'no-cache': { type: 'boolean', default: false },
       out: { type: 'string', default: 'eval-out' },
@@ -29,7 +32,9 @@ async function main(): Promise<void> {
   });
   const outDir = resolve(values.out);
   await mkdir(join(outDir, 'videos'), { recursive: true });
-  const cases = await selectCases({ quick: values.quick, portraits: values.portrait, clips: values.clip });
+  const cases = await selectCases({
+    quick: values.quick, modes: values.mode, portraits: values.portrait, sources: values.source, clips: values.clip,
+  });
   const settings = { resolution: '480p' as const, seed: Number(values.seed) };
   const log = (line: string): void => void process.stderr.write(line + '\n');
 
@@ -42,11 +47,14 @@ async function main(): Promise<void> {
   const results: CaseResult[] = [];
   // Sequential on purpose: the machine has 2 cores, and render and measurement each keep one busy.
   for (const [i, c] of cases.entries()) {
-    const result = await evaluateCase(c, settings, { outDir, useCache: !values['no-cache'], signal: abort.signal });
-    results.push(result);
-    log(`[${i + 1}/${cases.length}] ${c.portrait.id} × ${c.clip.id}: render ${result.renderSeconds.toFixed(1)} s${result.renderCached ? ' (cached)' : ''}, ` +
-      `measure ${result.measureSeconds.toFixed(1)} s, ${result.frames} frames`);
+    const rows = await evaluateCase(c, settings, { outDir, useCache: !values['no-cache'], signal: abort.signal });
+    results.push(...rows);
+    for (const row of rows) {
+      log(`[${i + 1}/${cases.length}] ${rowLabel(row)}: render ${row.renderSeconds.toFixed(1)} s${row.renderCached ? ' (cached)' : ''}, ` +
+        `measure ${row.measureSeconds.toFixed(1)} s, ${row.frames} frames`);
+    }
   }
+  if (cases.length === 0) log('no case matches the selection');
   const wallSeconds = (performance.now() - started) / 1000;
   await pruneRenderCache(join(outDir, 'cache'));
 

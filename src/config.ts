@@ -1,7 +1,13 @@
 // Every runtime setting of Mouthpiece: read from the environment once, validated, typed.
 // A bad value stops the process at start with a message naming the variable, never later.
 import { availableParallelism } from 'node:os';
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+// This module is src/config.ts under tsx and dist/src/config.js when built: the package root is
+// one or two levels up; the first that has package.json wins.
+const PACKAGE_ROOT = existsSync(fileURLToPath(new URL('../package.json', import.meta.url))) ? '../' : '../../';
 
 export interface Config {
   /** PORT (default 8080): TCP port the HTTP server listens on. */
@@ -60,6 +66,22 @@ export interface Config {
    * finish before they are stopped and handed back to the queue (they restart on the next start).
    */
   shutdownGraceSeconds: number;
+  /**
+   * MOUTHPIECE_SIGNUP (default open): who may create a dashboard account. "open": anyone who
+   * reaches the server; "invite-only": only with a code an administrator made (/admin).
+   */
+  signupPolicy: 'open' | 'invite-only';
+  /** MOUTHPIECE_PLANS_FILE (default config/plans.json of the package): the plans on offer. Absolute. */
+  plansFile: string;
+  /**
+   * MOUTHPIECE_SECRET (default: generated once into <dataDir>/secret.key): signs cookies (CSRF).
+   * Set the same value on every machine when several serve the dashboard. At least 32 characters.
+   */
+  secret: string | null;
+  /** MOUTHPIECE_UPLOAD_MAX_MB (default 200): largest file POST /api/v1/uploads accepts. */
+  uploadMaxBytes: number;
+  /** MOUTHPIECE_UPLOAD_RETENTION_HOURS (default 24): how long uploaded media is kept. */
+  uploadRetentionHours: number;
   /** LOG_LEVEL (default info): pino level, one of fatal error warn info debug trace silent. */
   logLevel: LogLevel;
 }
@@ -97,6 +119,11 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     rateLimitPerMinute: readInteger(env, 'MOUTHPIECE_RATE_LIMIT_PER_MINUTE', 1200, 0, 1_000_000),
     maxProcessingJobsPerAccount: readInteger(env, 'MOUTHPIECE_MAX_PROCESSING_JOBS_PER_ACCOUNT', 100, 0, 1_000_000),
     shutdownGraceSeconds: readInteger(env, 'MOUTHPIECE_SHUTDOWN_GRACE_SECONDS', 25, 0, 3600),
+    signupPolicy: readChoice(env, 'MOUTHPIECE_SIGNUP', ['open', 'invite-only'] as const, 'open'),
+    plansFile: resolve(cwd, readString(env, 'MOUTHPIECE_PLANS_FILE', fileURLToPath(new URL(`${PACKAGE_ROOT}config/plans.json`, import.meta.url)))),
+    secret: readSecret(env),
+    uploadMaxBytes: readInteger(env, 'MOUTHPIECE_UPLOAD_MAX_MB', 200, 1, 100_000) * 1024 * 1024,
+    uploadRetentionHours: readInteger(env, 'MOUTHPIECE_UPLOAD_RETENTION_HOURS', 24, 1, 24 * 365),
     logLevel: readLogLevel(env),
   };
 }
@@ -143,6 +170,21 @@ function readPublicUrl(env: Env, port: number): string {
   // Keep a path prefix (deployments behind a proxy under /lipsync) but drop the trailing slash
   // so callers can append "/outputs/…".
   return url.toString().replace(/\/+$/, '');
+}
+
+function readChoice<T extends string>(env: Env, name: string, choices: readonly T[], fallback: T): T {
+  const raw = readString(env, name, fallback).toLowerCase();
+  if (!(choices as readonly string[]).includes(raw)) {
+    throw new ConfigError(name, `must be one of ${choices.join(', ')}, got "${raw}"`);
+  }
+  return raw as T;
+}
+
+function readSecret(env: Env): string | null {
+  const raw = env.MOUTHPIECE_SECRET;
+  if (raw === undefined || raw.trim() === '') return null;
+  if (raw.trim().length < 32) throw new ConfigError('MOUTHPIECE_SECRET', 'must have at least 32 characters');
+  return raw.trim();
 }
 
 function readLogLevel(env: Env): LogLevel {

@@ -2,11 +2,13 @@
 // SIGINT stops taking jobs, lets running renders finish within the grace period, then exits.
 import { join } from 'node:path';
 import { pino, type Logger } from 'pino';
-import { ApiKeyService, bootstrapKeyNotice, ensureBootstrapAccount } from './accounts/index.js';
+import { createAccountServices } from './account-services.js';
+import { bootstrapKeyNotice, ensureBootstrapAccount, loadServerSecret } from './accounts/index.js';
 import { CostEstimator } from './billing/estimate.js';
-import { CreditService } from './billing/index.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { JobService, OutputRetentionSweep, WorkerPool, outputsDir } from './jobs/index.js';
+import { PeriodicTask } from './jobs/periodic-task.js';
+import { UploadRetentionSweep, UploadStore, resolveUploadSource, uploadsDir } from './jobs/uploads.js';
 import { WebhookDeliveryService, WebhookDispatcher, WebhookSecretService } from './jobs/webhooks/index.js';
 import { buildServer } from './server.js';
 import { openSqliteStore } from './store/index.js';
@@ -32,12 +34,18 @@ async function main(): Promise<void> {
   const logger = pino({ level: config.logLevel });
 
   const store = await openSqliteStore(config.dataDir);
+  const services = createAccountServices(store, config);
   const bootstrap = await ensureBootstrapAccount(store);
   if (bootstrap.created) {
+    // The admin has a key but no password yet: a one-time link lets the operator set both
+    // e-mail and password in the dashboard.
+    const claim = await services.accounts.createInvite(null, bootstrap.accountId);
+    const claimUrl = `${config.publicUrl}/signup?invite=${encodeURIComponent(claim.code)}`;
     // Plain stdout, not the log: the operator must be able to read and copy it.
-    process.stdout.write(bootstrapKeyNotice(bootstrap.key) + '\n');
+    process.stdout.write(bootstrapKeyNotice(bootstrap.key, claimUrl) + '\n');
     logger.info({ accountId: bootstrap.accountId }, 'created the admin account and its first API key');
   }
+  const uploadStore = new UploadStore({ dir: uploadsDir(config.dataDir), retentionHours: config.uploadRetentionHours });
 
   const pool = new WorkerPool({
     jobs: store.jobs,
@@ -47,7 +55,14 @@ async function main(): Promise<void> {
     limits: { maxAudioSeconds: config.maxAudioSeconds, allowPrivateUrls: config.allowPrivateUrls },
     logger: logger.child({ component: 'workers' }),
     leaseMs: config.jobLeaseSeconds * 1000,
+    // Our own upload URLs are read from disk (they are loopback, which the SSRF guard refuses).
+    publicUrl: config.publicUrl,
   });
+  const uploadRetention = new UploadRetentionSweep({ store: uploadStore, logger: logger.child({ component: 'uploads' }) });
+  const housekeeping = [
+    new PeriodicTask('plan renewals', 3600_000, () => services.billing.renewDue(), logger),
+    new PeriodicTask('expired sessions', 3600_000, () => services.sessions.sweepExpired(), logger),
+  ];
   const retention = new OutputRetentionSweep({
     jobs: store.jobs,
     outputsDir: outputsDir(config.dataDir),
@@ -66,7 +81,9 @@ async function main(): Promise<void> {
   let shuttingDown = false;
   const app = await buildServer({
     logger,
-    apiKeys: new ApiKeyService(store.apiKeys),
+    ...services,
+    secret: loadServerSecret(config.secret, config.dataDir),
+    uploads: { store: uploadStore, maxBytes: config.uploadMaxBytes },
     jobs: new JobService(store.jobs, () => pool.notifyJobQueued(), {
       maxProcessingJobsPerAccount: config.maxProcessingJobsPerAccount,
       outputsDir: outputsDir(config.dataDir),
@@ -77,16 +94,18 @@ async function main(): Promise<void> {
     allowPrivateUrls: config.allowPrivateUrls,
     outputsDir: outputsDir(config.dataDir),
     webhooks: { deliveries: webhookDeliveries, secrets: webhookSecrets, onRedeliver: () => dispatcher.wake() },
-    account: { credits: new CreditService(store.credits) },
     estimator: new CostEstimator({
       workRoot: join(config.dataDir, 'work'),
       limits: { maxAudioSeconds: config.maxAudioSeconds, allowPrivateUrls: config.allowPrivateUrls },
+      resolveSource: (url) => resolveUploadSource(url, { publicUrl: config.publicUrl, uploadsDir: uploadStore.dir }),
     }),
     rateLimitPerMinute: config.rateLimitPerMinute,
   });
 
   pool.start();
   retention.start();
+  uploadRetention.start();
+  for (const task of housekeeping) task.start();
   dispatcher.start();
   await app.listen({ port: config.port, host: config.host });
   logger.info(
@@ -109,7 +128,13 @@ async function main(): Promise<void> {
       // again; webhook deliveries are rows), while a shutdown that hangs blocks deploys. A stall
       // past the grace was seen once under heavy machine load; the log names what was late.
       const stopped = await withDeadline(
-        Promise.all([pool.stop(graceMs), dispatcher.stop(graceMs), retention.stop()]).then(() => app.close()),
+        Promise.all([
+          pool.stop(graceMs),
+          dispatcher.stop(graceMs),
+          retention.stop(),
+          uploadRetention.stop(),
+          ...housekeeping.map((task) => task.stop()),
+        ]).then(() => app.close()),
         graceMs + SHUTDOWN_SLACK_MS,
       );
       if (!stopped) logger.warn({ pool: pool.status() }, 'shutdown deadline passed: exiting with work still stopping');

@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { availableParallelism } from 'node:os';
@@ -20,6 +21,11 @@ describe('configuration', () => {
       rateLimitPerMinute: 1200,
       maxProcessingJobsPerAccount: 100,
       shutdownGraceSeconds: 25,
+      signupPolicy: 'open',
+      plansFile: fileURLToPath(new URL('../config/plans.json', import.meta.url)),
+      secret: null,
+      uploadMaxBytes: 200 * 1024 * 1024,
+      uploadRetentionHours: 24,
       logLevel: 'info',
     });
   });
@@ -40,6 +46,11 @@ describe('configuration', () => {
         MOUTHPIECE_JOB_LEASE_SECONDS: '4',
         MOUTHPIECE_RATE_LIMIT_PER_MINUTE: '0',
         MOUTHPIECE_MAX_PROCESSING_JOBS_PER_ACCOUNT: '7',
+        MOUTHPIECE_SIGNUP: 'invite-only',
+        MOUTHPIECE_PLANS_FILE: 'etc/plans.json',
+        MOUTHPIECE_SECRET: 'x'.repeat(40),
+        MOUTHPIECE_UPLOAD_MAX_MB: '5',
+        MOUTHPIECE_UPLOAD_RETENTION_HOURS: '2',
         LOG_LEVEL: 'DEBUG',
       },
       '/srv/app',
@@ -57,6 +68,11 @@ describe('configuration', () => {
     assert.equal(config.jobLeaseSeconds, 4);
     assert.equal(config.rateLimitPerMinute, 0, '0 turns the rate limit off');
     assert.equal(config.maxProcessingJobsPerAccount, 7);
+    assert.equal(config.signupPolicy, 'invite-only');
+    assert.equal(config.plansFile, '/srv/app/etc/plans.json', 'relative to the working directory');
+    assert.equal(config.secret, 'x'.repeat(40));
+    assert.equal(config.uploadMaxBytes, 5 * 1024 * 1024);
+    assert.equal(config.uploadRetentionHours, 2);
     assert.equal(config.logLevel, 'debug');
     assert.equal(loadConfig({ PORT: '9000' }).publicUrl, 'http://localhost:9000');
     assert.equal(loadConfig({ MOUTHPIECE_ALLOW_PRIVATE_URLS: '1' }).allowPrivateUrls, true);
@@ -74,6 +90,9 @@ describe('configuration', () => {
       [{ MOUTHPIECE_PUBLIC_URL: 'lipsync.example.com' }, 'MOUTHPIECE_PUBLIC_URL', /absolute http\(s\) URL/],
       [{ MOUTHPIECE_PUBLIC_URL: 'ftp://example.com' }, 'MOUTHPIECE_PUBLIC_URL', /http\(s\)/],
       [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL', /one of fatal, error/],
+      [{ MOUTHPIECE_SIGNUP: 'closed' }, 'MOUTHPIECE_SIGNUP', /one of open, invite-only/],
+      [{ MOUTHPIECE_SECRET: 'short' }, 'MOUTHPIECE_SECRET', /at least 32 characters/],
+      [{ MOUTHPIECE_UPLOAD_MAX_MB: '0' }, 'MOUTHPIECE_UPLOAD_MAX_MB', /between 1 and/],
     ];
     for (const [env, variable, problem] of cases) {
       assert.throws(

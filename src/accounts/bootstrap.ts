@@ -2,7 +2,7 @@
 // install is usable at once. The key is returned for printing exactly once; later starts see an
 // account and return nothing.
 import { ADMIN_STARTING_CREDITS, startingGrants } from '../billing/index.js';
-import type { Account, Store } from '../store/index.js';
+import type { Account, NewAccount, Store } from '../store/index.js';
 import { mintApiKey, randomId } from './api-keys.js';
 
 export const BOOTSTRAP_KEY_NAME = 'default';
@@ -25,15 +25,15 @@ export async function findOrCreateAdminAccount(store: Store, now = Date.now()): 
   if (existing) return existing;
   const account = newAdminAccount(now);
   await store.accounts.create(account, startingGrants(true));
-  return account;
+  return (await store.accounts.findById(account.id))!;
 }
 
-function newAdminAccount(now: number): Account {
+function newAdminAccount(now: number): NewAccount {
   return { id: randomId('acct_'), email: null, isAdmin: true, createdAt: now };
 }
 
 /** The text printed once on first start, the key on a line of its own. */
-export function bootstrapKeyNotice(key: string): string {
+export function bootstrapKeyNotice(key: string, claimUrl?: string): string {
   return [
     '',
     'Mouthpiece created an admin account and its first API key. It is shown only this once; store it now:',
@@ -42,6 +42,9 @@ export function bootstrapKeyNotice(key: string): string {
     '',
     `The account starts with ${ADMIN_STARTING_CREDITS.toLocaleString('en-US')} API credits (and as many user credits).`,
     'More keys: npx mouthpiece keys create --name NAME',
+    ...(claimUrl
+      ? ['', 'Set the admin\'s e-mail and password for the dashboard (link valid 7 days, usable once):', claimUrl]
+      : []),
     '',
   ].join('\n');
 }

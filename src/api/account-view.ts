@@ -1,12 +1,12 @@
 // GET /api/v1/account's body: who the caller is and what it can spend. Built in one function
 // from the services that own each part, so new parts (webhook secret, plan) are one line each.
 import { Type, type Static } from 'typebox';
-import type { CreditService } from '../billing/index.js';
+import type { BillingService, CreditService } from '../billing/index.js';
 import type { WebhookSecretService } from '../jobs/webhooks/index.js';
 
 export const AccountSchema = Type.Object({
   id: Type.String({ description: 'The account id (acct_…).' }),
-  plan: Type.Union([Type.String(), Type.Null()], { description: 'The plan, when plans are in use; null on a self-hosted server.' }),
+  plan: Type.Union([Type.String(), Type.Null()], { description: 'The id of the account\'s plan (see the dashboard\'s Credits page), or null when it has none.' }),
   apiCredits: Type.Integer({ description: 'Spendable API credits (what API calls spend), running jobs’ holds already subtracted.' }),
   userCredits: Type.Integer({ description: 'Spendable user credits (what the dashboard playground spends). Never converts into API credits.' }),
   heldCredits: Type.Object(
@@ -22,14 +22,17 @@ export type AccountView = Static<typeof AccountSchema>;
 export interface AccountViewSources {
   credits: CreditService;
   webhookSecrets: WebhookSecretService;
+  /** The account's plan; absent where plans are not in use. */
+  billing?: Pick<BillingService, 'currentPlan'>;
 }
 
 export async function buildAccountView(accountId: string, sources: AccountViewSources): Promise<AccountView> {
   const { balances, held } = await sources.credits.summary(accountId);
   const { secret } = await sources.webhookSecrets.current(accountId);
+  const plan = sources.billing ? await sources.billing.currentPlan(accountId) : null;
   return {
     id: accountId,
-    plan: null,
+    plan: plan?.id ?? null,
     apiCredits: balances.api,
     userCredits: balances.user,
     heldCredits: held,

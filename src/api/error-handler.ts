@@ -1,6 +1,6 @@
 // The one place where failures become HTTP responses: every non-2xx body has the contract's
 // shape, bad input is always 4xx, and anything unexpected is a logged 500 without internals.
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { apiErrorFromDomain } from './domain-errors.js';
 import { ApiError, errorBody, type ErrorBody } from './errors.js';
@@ -12,19 +12,28 @@ const FASTIFY_CLIENT_ERRORS: Record<string, { status: number; code: string; mess
   FST_ERR_CTP_EMPTY_JSON_BODY: { status: 400, code: 'invalid_request', message: 'The request body is empty; send a JSON object' },
   FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, code: 'payload_too_large', message: 'The request body is too large' },
   FST_ERR_CTP_INVALID_MEDIA_TYPE: { status: 415, code: 'unsupported_media_type', message: 'Send the request body as application/json' },
+  FST_CSRF_MISSING_SECRET: { status: 403, code: 'csrf_failed', message: 'Missing CSRF token: reload the page and try again' },
+  FST_CSRF_INVALID_TOKEN: { status: 403, code: 'csrf_failed', message: 'Invalid CSRF token: reload the page and try again (send the page\'s token as x-csrf-token)' },
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: { status: 400, code: 'invalid_request', message: 'Content-Length does not match the body' },
 };
 
-export const errorHandling = fp(
-  async (app: FastifyInstance) => {
+export interface ErrorHandlingOptions {
+  /** Answers an unknown route for browsers (an HTML page) or returns undefined for JSON. */
+  notFoundPage?: (request: FastifyRequest, reply: FastifyReply) => FastifyReply | undefined;
+}
+
+export const errorHandling = fp<ErrorHandlingOptions>(
+  async (app: FastifyInstance, options) => {
     app.setErrorHandler((error: FastifyError, request, reply) => {
       const { status, body, headers } = toErrorResponse(error);
       if (status >= 500) request.log.error({ err: error }, 'request failed');
       else request.log.info({ status, code: body.error.code, reason: body.error.message }, 'request rejected');
       return reply.code(status).headers(headers).send(body);
     });
-    app.setNotFoundHandler((request, reply) =>
-      reply.code(404).send(errorBody('not_found', `No route for ${request.method} ${request.url.split('?')[0]}`)),
+    app.setNotFoundHandler(
+      (request, reply) =>
+        options.notFoundPage?.(request, reply) ??
+        reply.code(404).send(errorBody('not_found', `No route for ${request.method} ${request.url.split('?')[0]}`)),
     );
   },
   { name: 'error-handling' },

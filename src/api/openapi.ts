@@ -34,6 +34,7 @@ const TAGS = [
   { name: 'billing', description: 'Credits and estimates' },
   { name: 'webhooks', description: 'Signed webhook deliveries (Standard Webhooks): attempts, replays, the signing secret' },
   { name: 'outputs', description: 'Finished videos' },
+  { name: 'uploads', description: 'Media files uploaded from a computer, usable as formState URLs' },
   { name: 'operations', description: 'Health' },
 ];
 
@@ -85,6 +86,15 @@ function documented(url: string, schema: Record<string, unknown>): Record<string
       tags: ['outputs'],
     };
   }
+  if (url.startsWith('/uploads/')) {
+    return {
+      ...schema,
+      summary: 'Download an upload',
+      description: 'The URL POST /api/v1/uploads answered. Its random token is the access check: no key needed. Supports Range.',
+      tags: ['uploads'],
+    };
+  }
   if (url === '/healthz') return { ...schema, summary: 'Readiness: 200 when jobs can be taken, 503 otherwise', tags: ['operations'] };
-  return schema;
+  // The dashboard's pages, its static files and the reference page itself are not API.
+  return { ...schema, hide: true };
 }

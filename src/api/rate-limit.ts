@@ -12,7 +12,8 @@ export const perKeyRateLimit = fp<{ perMinute: number }>(
       max: perMinute,
       timeWindow: 60_000,
       // Auth ran first (its onRequest hook is the scope's own; this one is per route).
-      keyGenerator: (request) => (request.caller ? `key:${request.caller.keyId}` : `ip:${request.ip}`),
+      keyGenerator: (request) =>
+        request.caller?.keyId ? `key:${request.caller.keyId}` : request.caller ? `account:${request.caller.accountId}` : `ip:${request.ip}`,
       errorResponseBuilder: (_request, context) =>
         tooManyRequests(
           'rate_limited',

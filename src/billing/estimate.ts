@@ -6,7 +6,7 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { EngineError, InvalidMediaError, MediaLimitError } from '../engine/errors.js';
 import { decodeAudioMono, fetchMedia, probeMedia } from '../engine/media/index.js';
-import { DEFAULT_LIMITS, type EngineLimits, type Resolution } from '../engine/types.js';
+import { DEFAULT_LIMITS, type EngineLimits, type MediaSource, type Resolution } from '../engine/types.js';
 import type { JobModel } from '../store/index.js';
 import {
   CREDITS_PER_SECOND,
@@ -32,6 +32,8 @@ export interface CostEstimatorOptions {
   /** Downloads go to a fresh directory under this one, removed after each estimate. */
   workRoot: string;
   limits: Partial<EngineLimits>;
+  /** Turns a media URL into what to read: our own uploads become local files (resolveUploadSource). Default: fetch the URL. */
+  resolveSource?: (url: string) => MediaSource;
 }
 
 /** A speech track could not be fetched or measured; `field` names it (formState.audio). */
@@ -102,7 +104,8 @@ export class CostEstimator {
     try {
       const url = formState[name];
       if (typeof url !== 'string') throw new InvalidMediaError(`${field} is required`);
-      const path = await fetchMedia({ url }, { destDir: dir, field, limits: this.limits, signal });
+      const source = this.options.resolveSource?.(url) ?? { url };
+      const path = await fetchMedia(source, { destDir: dir, field, limits: this.limits, signal });
       return await this.trackSeconds(path, field, signal);
     } catch (error) {
       if (error instanceof EngineError && !signal?.aborted) throw new EstimateInputError(error.code, error.message, field);

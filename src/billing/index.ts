@@ -15,3 +15,11 @@ export {
 export { ADMIN_STARTING_CREDITS, MEMBER_STARTING_CREDITS, startingGrants } from './plans.js';
 export { CreditService, type CreditSummary } from './credits.js';
 export { InsufficientCreditsError, insufficientCreditsMessage } from './errors.js';
+export { PlanCatalog, PlansFileError, type Plan } from './plan-catalog.js';
+export {
+  BillingService,
+  ManualBillingProvider,
+  UnknownPlanError,
+  PLAN_PERIOD_MS,
+  type BillingProvider,
+} from './billing-provider.js';

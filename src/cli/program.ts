@@ -1,6 +1,7 @@
 // The `mouthpiece` command line: a thin layer over the same services the server uses.
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config.js';
+import { registerAccountCommands } from './accounts.js';
 import { registerClientCommands } from './client-commands.js';
 import { registerCreditCommands } from './credits.js';
 import { CliError, type CliIo } from './io.js';
@@ -17,6 +18,7 @@ export async function runCli(args: string[], io: CliIo): Promise<number> {
   registerRenderCommand(program, io);
   registerClientCommands(program, io);
   registerCreditCommands(program, io);
+  registerAccountCommands(program, io);
 
   try {
     await program.parseAsync(args, { from: 'user' });

@@ -9,6 +9,8 @@ export interface RenderJob {
   model: JobModel;
   input: Record<string, unknown>;
   seed: number;
+  /** formState media fields whose URL names one of our own uploads, mapped to its file. */
+  localFiles?: Record<string, string>;
 }
 
 export interface RenderRequest {

@@ -58,8 +58,8 @@ export function createJobRenderer(engine: EngineApi): JobRenderer {
 /** The formState was validated by the API; this only maps it onto the engine's request. */
 export function lipsyncImageRequest(job: RenderJob): LipsyncImageRequest {
   return {
-    image: urlSource(job.input.image),
-    audio: urlSource(job.input.audio),
+    image: mediaSource(job, 'image'),
+    audio: mediaSource(job, 'audio'),
     resolution: (job.input.resolution as Resolution | undefined) ?? '480p',
     seed: job.seed,
     ...styleFields(job),
@@ -68,8 +68,8 @@ export function lipsyncImageRequest(job: RenderJob): LipsyncImageRequest {
 
 export function lipsyncVideoRequest(job: RenderJob): LipsyncVideoRequest {
   return {
-    video: urlSource(job.input.video),
-    audio: urlSource(job.input.audio),
+    video: mediaSource(job, 'video'),
+    audio: mediaSource(job, 'audio'),
     resolution: (job.input.resolution as Resolution | undefined) ?? '480p',
     seed: job.seed,
     syncMode: (job.input.sync_mode as SyncMode | undefined) ?? 'bounce',
@@ -80,9 +80,9 @@ export function lipsyncVideoRequest(job: RenderJob): LipsyncVideoRequest {
 
 export function lipsyncImageMultiRequest(job: RenderJob): LipsyncImageMultiRequest {
   return {
-    image: urlSource(job.input.image),
-    leftAudio: urlSource(job.input.left_audio),
-    rightAudio: urlSource(job.input.right_audio),
+    image: mediaSource(job, 'image'),
+    leftAudio: mediaSource(job, 'left_audio'),
+    rightAudio: mediaSource(job, 'right_audio'),
     order: (job.input.order as SpeakerOrder | undefined) ?? 'meanwhile',
     resolution: (job.input.resolution as Resolution | undefined) ?? '480p',
     seed: job.seed,
@@ -93,12 +93,16 @@ export function lipsyncImageMultiRequest(job: RenderJob): LipsyncImageMultiReque
 /** The optional fields all three models share. */
 function styleFields(job: RenderJob): { mask?: MediaSource; prompt?: string } {
   return {
-    ...(typeof job.input.mask_image === 'string' ? { mask: { url: job.input.mask_image } } : {}),
+    ...(typeof job.input.mask_image === 'string' ? { mask: mediaSource(job, 'mask_image') } : {}),
     ...(typeof job.input.prompt === 'string' ? { prompt: job.input.prompt } : {}),
   };
 }
 
-function urlSource(value: unknown): MediaSource {
+/** A URL of one of our own uploads is read from disk (the parent found it, see localFiles); anything else is fetched. */
+function mediaSource(job: RenderJob, field: string): MediaSource {
+  const path = job.localFiles?.[field];
+  if (path !== undefined) return { path };
+  const value = job.input[field];
   if (typeof value !== 'string') throw new TypeError('job input is missing a media URL');
   return { url: value };
 }

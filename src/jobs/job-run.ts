@@ -12,6 +12,7 @@ import type { HoldAnswer, RenderFailure } from './ipc.js';
 import { jobWorkDir, outputFileName, outputsDir, removeOutputFile } from './outputs.js';
 import type { RenderChild, RenderOutcome } from './render-child.js';
 import { StageClock } from './stage-clock.js';
+import { localUploadFiles, type UploadUrlContext } from './uploads.js';
 
 /** Progress is written on a stage change at once, otherwise at most this often. */
 const PROGRESS_WRITE_INTERVAL_MS = 1000;
@@ -27,6 +28,8 @@ export interface JobRunSettings {
   maxAttempts: number;
   limits: Partial<EngineLimits>;
   logger: Logger;
+  /** Where our own uploads live, so jobs read them from disk instead of fetching our own URL. */
+  uploads?: UploadUrlContext;
 }
 
 /** Why the parent ended a render early. */
@@ -111,7 +114,13 @@ async function runJob(
     outcome = await child.render(
       {
         type: 'render',
-        job: { id: job.id, model: job.model, input: job.input, seed: job.seed },
+        job: {
+          id: job.id,
+          model: job.model,
+          input: job.input,
+          seed: job.seed,
+          localFiles: settings.uploads ? localUploadFiles(job.input, settings.uploads) : undefined,
+        },
         outputPath: join(workDir, 'output.mp4'),
         workDir,
         limits: settings.limits,

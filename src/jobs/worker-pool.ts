@@ -8,6 +8,7 @@ import type { EngineLimits } from '../engine/types.js';
 import type { JobRecord, JobRepository } from '../store/index.js';
 import { crashedTooOftenMessage, startJobRun, type JobRunSettings, type RunningJob } from './job-run.js';
 import { DEFAULT_RENDER_WORKER, RenderChild } from './render-child.js';
+import { uploadsDir } from './uploads.js';
 
 export interface WorkerPoolOptions {
   jobs: JobRepository;
@@ -25,6 +26,8 @@ export interface WorkerPoolOptions {
   pollMs?: number;
   /** Crashes of the renderer one job may cause before it fails. */
   maxAttempts?: number;
+  /** config.publicUrl: media URLs of our own uploads under it are read from disk (no fetch). */
+  publicUrl?: string;
 }
 
 const DEFAULT_LEASE_MS = 30_000;
@@ -63,6 +66,7 @@ export class WorkerPool {
       maxAttempts: options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
       limits: options.limits,
       logger: options.logger,
+      uploads: options.publicUrl === undefined ? undefined : { publicUrl: options.publicUrl, uploadsDir: uploadsDir(options.dataDir) },
     };
     this.pollMs = options.pollMs ?? DEFAULT_POLL_MS;
     this.workerModule = options.workerModule ?? DEFAULT_RENDER_WORKER;

@@ -190,6 +190,49 @@ const migrations: Record<string, Migration> = {
       await db.schema.dropTable('webhook_secrets').execute();
     },
   },
+  '0004_logins_sessions_invites_plans': {
+    async up(db: Kysely<any>) {
+      // password_hash: scrypt in PHC-like text (null for an account that has never set one, e.g.
+      // the bootstrap admin before it is claimed); plan: a plan id of the plans file;
+      // plan_renews_at: when the plan's next monthly credits are due.
+      await db.schema.alterTable('accounts').addColumn('password_hash', 'text').execute();
+      await db.schema.alterTable('accounts').addColumn('plan', 'text').execute();
+      await db.schema.alterTable('accounts').addColumn('plan_renews_at', 'integer').execute();
+
+      // The cookie holds a random token; only its sha256 is stored, so a copy of the database
+      // cannot be replayed as a log-in.
+      await db.schema
+        .createTable('sessions')
+        .addColumn('id_hash', 'text', (c) => c.primaryKey())
+        .addColumn('account_id', 'text', (c) => c.notNull().references('accounts.id').onDelete('cascade'))
+        .addColumn('created_at', 'integer', (c) => c.notNull())
+        .addColumn('last_seen_at', 'integer', (c) => c.notNull())
+        .addColumn('expires_at', 'integer', (c) => c.notNull())
+        .addColumn('user_agent', 'text', (c) => c.notNull().defaultTo(''))
+        .execute();
+      await db.schema.createIndex('sessions_account').on('sessions').column('account_id').execute();
+
+      // One-time codes: sign-up when it is invite-only, or (claim_account_id) taking over an
+      // existing account that has no password yet, such as the admin made on first start.
+      await db.schema
+        .createTable('invites')
+        .addColumn('code_hash', 'text', (c) => c.primaryKey())
+        .addColumn('created_by', 'text')
+        .addColumn('claim_account_id', 'text', (c) => c.references('accounts.id').onDelete('cascade'))
+        .addColumn('created_at', 'integer', (c) => c.notNull())
+        .addColumn('expires_at', 'integer', (c) => c.notNull())
+        .addColumn('used_at', 'integer')
+        .addColumn('used_by', 'text')
+        .execute();
+    },
+    async down(db: Kysely<any>) {
+      await db.schema.dropTable('invites').execute();
+      await db.schema.dropTable('sessions').execute();
+      await db.schema.alterTable('accounts').dropColumn('plan_renews_at').execute();
+      await db.schema.alterTable('accounts').dropColumn('plan').execute();
+      await db.schema.alterTable('accounts').dropColumn('password_hash').execute();
+    },
+  },
 };
 
 const inCodeProvider: MigrationProvider = { getMigrations: async () => migrations };

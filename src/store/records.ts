@@ -3,9 +3,45 @@
 
 export interface Account {
   id: string;
+  /** Lower-cased; null for an account nobody has logged in as (the first-start admin). */
   email: string | null;
   isAdmin: boolean;
   createdAt: number;
+  /** Plan id of the plans file, or null. */
+  plan: string | null;
+  /** When the plan's next monthly credits are due; null without a plan. */
+  planRenewsAt: number | null;
+  /** Whether a password is set, i.e. whether anyone can log in to the dashboard as it. */
+  hasPassword: boolean;
+}
+
+/** What creating an account needs; plan and password come later (or here, for sign-up). */
+export interface NewAccount {
+  id: string;
+  email: string | null;
+  isAdmin: boolean;
+  createdAt: number;
+  passwordHash?: string | null;
+}
+
+export interface SessionRecord {
+  idHash: string;
+  accountId: string;
+  createdAt: number;
+  lastSeenAt: number;
+  expiresAt: number;
+  userAgent: string;
+}
+
+export interface InviteRecord {
+  codeHash: string;
+  createdBy: string | null;
+  /** The code claims this existing account instead of creating one. */
+  claimAccountId: string | null;
+  createdAt: number;
+  expiresAt: number;
+  usedAt: number | null;
+  usedBy: string | null;
 }
 
 export interface ApiKeyRecord {

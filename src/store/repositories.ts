@@ -2,6 +2,9 @@
 // SQLite implementation answers synchronously underneath, a Postgres one will not.
 import type {
   Account,
+  InviteRecord,
+  NewAccount,
+  SessionRecord,
   ApiKeyRecord,
   CreditBalances,
   CreditGrant,
@@ -24,15 +27,52 @@ import type {
 
 export interface AccountRepository {
   /** Creates the account and its opening credit grants in one transaction. */
-  create(account: Account, openingGrants?: CreditGrant[]): Promise<void>;
+  create(account: NewAccount, openingGrants?: CreditGrant[]): Promise<void>;
   findById(id: string): Promise<Account | undefined>;
+  /** The account and its password hash, by (lower-cased) e-mail. */
+  findLogin(email: string): Promise<{ account: Account; passwordHash: string | null } | undefined>;
+  passwordHash(id: string): Promise<string | null>;
+  setPassword(id: string, passwordHash: string): Promise<void>;
+  /** All accounts, oldest first (admin pages). */
+  list(): Promise<Account[]>;
+  /** Whether any account can log in (has a password): the first to sign up becomes an admin otherwise. */
+  anyWithPassword(): Promise<boolean>;
+  /**
+   * Redeems `invite` (unused, unexpired) atomically: creates `account` (with its grants), or, when
+   * the invite claims an existing account, sets that account's e-mail and password. Answers the
+   * account id, or undefined when the invite was already used or expired.
+   */
+  redeemInvite(
+    codeHash: string,
+    account: NewAccount & { passwordHash: string },
+    openingGrants: CreditGrant[],
+    now: number,
+  ): Promise<string | undefined>;
+  createInvite(invite: InviteRecord): Promise<void>;
+  findInvite(codeHash: string): Promise<InviteRecord | undefined>;
+  /** Sets the plan and when its next monthly credits are due, granting `grants` in the same transaction. */
+  setPlan(id: string, plan: string | null, renewsAt: number | null, grants: CreditGrant[], now: number): Promise<void>;
+  /** Accounts whose plan renewal is due at `now`, oldest due first. */
+  findPlanRenewalsDue(now: number, limit: number): Promise<Account[]>;
   /** The oldest admin account, the one operator commands act on by default. */
   findFirstAdmin(): Promise<Account | undefined>;
   /**
    * Creates `account` and `key` only if no account exists yet, atomically, so two processes
    * starting on an empty database cannot both bootstrap. Answers whether it created them.
    */
-  createFirstAccountWithKey(account: Account, key: ApiKeyRecord, openingGrants?: CreditGrant[]): Promise<boolean>;
+  createFirstAccountWithKey(account: NewAccount, key: ApiKeyRecord, openingGrants?: CreditGrant[]): Promise<boolean>;
+}
+
+export interface SessionRepository {
+  create(session: SessionRecord): Promise<void>;
+  /** The live session (not expired at `now`) and its account. */
+  findLive(idHash: string, now: number): Promise<{ session: SessionRecord; account: Account } | undefined>;
+  /** Records activity and pushes the expiry (sliding sessions). */
+  touch(idHash: string, lastSeenAt: number, expiresAt: number): Promise<void>;
+  delete(idHash: string): Promise<void>;
+  /** Ends every session of the account except `keepIdHash` (after a password change). */
+  deleteForAccount(accountId: string, keepIdHash: string | null): Promise<void>;
+  deleteExpired(now: number): Promise<number>;
 }
 
 export interface ApiKeyRepository {

@@ -11,6 +11,34 @@ export interface AccountsTable {
   /** 0/1: SQLite has no boolean type. */
   is_admin: number;
   created_at: EpochMs;
+  /** scrypt hash (accounts/passwords.ts); null until a password is set. */
+  password_hash: string | null;
+  /** Plan id from the plans file; null: no plan (self-hosted default). */
+  plan: string | null;
+  /** When the plan's next monthly credits are granted. */
+  plan_renews_at: EpochMs | null;
+}
+
+export interface SessionsTable {
+  /** sha256 (hex) of the cookie token. */
+  id_hash: string;
+  account_id: string;
+  created_at: EpochMs;
+  last_seen_at: EpochMs;
+  expires_at: EpochMs;
+  user_agent: Generated<string>;
+}
+
+export interface InvitesTable {
+  /** sha256 (hex) of the code handed out. */
+  code_hash: string;
+  created_by: string | null;
+  /** Set: the code claims this existing account (sets its e-mail and password) instead of making one. */
+  claim_account_id: string | null;
+  created_at: EpochMs;
+  expires_at: EpochMs;
+  used_at: EpochMs | null;
+  used_by: string | null;
 }
 
 export interface ApiKeysTable {
@@ -77,6 +105,8 @@ export interface CreditLedgerTable {
 
 export interface Database {
   accounts: AccountsTable;
+  sessions: SessionsTable;
+  invites: InvitesTable;
   api_keys: ApiKeysTable;
   jobs: JobsTable;
   credit_ledger: CreditLedgerTable;

@@ -4,6 +4,7 @@ import type {
   ApiKeyRepository,
   CreditLedgerRepository,
   JobRepository,
+  SessionRepository,
   WebhookDeliveryRepository,
   WebhookSecretRepository,
 } from './repositories.js';
@@ -11,6 +12,7 @@ import type {
 export interface Store {
   readonly accounts: AccountRepository;
   readonly apiKeys: ApiKeyRepository;
+  readonly sessions: SessionRepository;
   readonly jobs: JobRepository;
   readonly credits: CreditLedgerRepository;
   readonly webhookSecrets: WebhookSecretRepository;

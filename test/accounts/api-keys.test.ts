@@ -1,6 +1,8 @@
 import { test, describe, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { ApiKeyService, hashSecret, parseApiKey } from '../../src/accounts/index.js';
+import { VERIFIED_KEY_TTL_MS } from '../../src/accounts/api-keys.js';
+import { openSqliteStore } from '../../src/store/index.js';
 import { openTempStore } from '../store/temp-store.js';
 
 describe('API keys', () => {
@@ -55,5 +57,48 @@ describe('API keys', () => {
     assert.equal((await temp.store.apiKeys.findByKeyId(record.keyId))?.lastUsedAt, t0);
     await service.verify(key, t0 + 61_000);
     assert.equal((await temp.store.apiKeys.findByKeyId(record.keyId))?.lastUsedAt, t0 + 61_000);
+  });
+
+  test('a key revoked through a service is refused at once, by every service of the process, though it was just verified', async () => {
+    const temp = await openTempStore();
+    after(() => temp.cleanup());
+    const server = new ApiKeyService(temp.store.apiKeys);
+    const dashboard = new ApiKeyService(temp.store.apiKeys);
+    const { key, record } = await server.create(temp.account.id, 'app');
+    const t0 = Date.now();
+    assert.equal((await server.verify(key, t0)).ok, true);
+    assert.equal((await server.verify(key, t0 + 1)).ok, true);
+
+    assert.equal(await dashboard.revoke(record.keyId), true);
+    assert.deepEqual(await server.verify(key, t0 + 2), { ok: false, reason: 'revoked' });
+  });
+
+  test(`a key revoked by another process (the CLI) is refused within ${VERIFIED_KEY_TTL_MS} ms`, async () => {
+    const temp = await openTempStore();
+    after(() => temp.cleanup());
+    const server = new ApiKeyService(temp.store.apiKeys);
+    const { key, record } = await server.create(temp.account.id, 'app');
+    const t0 = Date.now();
+    assert.equal((await server.verify(key, t0)).ok, true);
+
+    const cliStore = await openSqliteStore(temp.dataDir); // a second connection, as the CLI has
+    after(() => cliStore.close());
+    assert.equal(await new ApiKeyService(cliStore.apiKeys).revoke(record.keyId), true);
+    // The documented bound: a verification is trusted for VERIFIED_KEY_TTL_MS without a read.
+    assert.equal((await server.verify(key, t0 + VERIFIED_KEY_TTL_MS - 1)).ok, true);
+    assert.deepEqual(await server.verify(key, t0 + VERIFIED_KEY_TTL_MS), { ok: false, reason: 'revoked' });
+  });
+
+  test('a remembered verification is only ever reused for the same key id and secret', async () => {
+    const temp = await openTempStore();
+    after(() => temp.cleanup());
+    const service = new ApiKeyService(temp.store.apiKeys);
+    const { key } = await service.create(temp.account.id, 'app');
+    const { secret } = parseApiKey(key)!;
+    const t0 = Date.now();
+    assert.equal((await service.verify(key, t0)).ok, true);
+    assert.deepEqual(await service.verify(`sk_abcdefghij_${secret}`, t0 + 1), { ok: false, reason: 'unknown' });
+    assert.deepEqual(await service.verify(key.slice(0, -1) + (key.endsWith('a') ? 'b' : 'a'), t0 + 1), { ok: false, reason: 'unknown' });
+    assert.equal((await service.verify(key, t0 + 2)).ok, true);
   });
 });

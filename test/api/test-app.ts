@@ -2,20 +2,23 @@
 // queued unless a test settles them through the store. Two accounts with one key each.
 import type { FastifyInstance } from 'fastify';
 import { pino } from 'pino';
-import { ApiKeyService } from '../../src/accounts/index.js';
+import { createAccountServices, type AccountServices } from '../../src/account-services.js';
+import type { SignupPolicy } from '../../src/accounts/index.js';
 import { CostEstimator } from '../../src/billing/estimate.js';
-import { CreditService } from '../../src/billing/index.js';
 import { JobService, outputsDir } from '../../src/jobs/index.js';
+import { UploadStore, uploadsDir } from '../../src/jobs/uploads.js';
 import { WebhookDeliveryService, WebhookSecretService } from '../../src/jobs/webhooks/index.js';
 import { buildServer } from '../../src/server.js';
 import type { Account } from '../../src/store/index.js';
 import { createAccount, openTempStore, type TempStore } from '../store/temp-store.js';
 
 export const PUBLIC_URL = 'https://lipsync.example.test';
+export const PLANS_FILE = new URL('../../config/plans.json', import.meta.url).pathname;
 
 export interface TestApp {
   app: FastifyInstance;
   temp: TempStore;
+  services: AccountServices;
   accountA: Account;
   accountB: Account;
   keyA: string;
@@ -33,16 +36,18 @@ export interface TestAppOptions {
   rateLimitPerMinute?: number;
   /** Off unless a test sets it. */
   maxProcessingJobsPerAccount?: number;
+  signupPolicy?: SignupPolicy;
+  uploadMaxBytes?: number;
 }
 
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const temp = await openTempStore();
-  const apiKeys = new ApiKeyService(temp.store.apiKeys);
+  const services = createAccountServices(temp.store, { signupPolicy: options.signupPolicy ?? 'open', plansFile: PLANS_FILE });
+  const apiKeys = services.apiKeys;
   const accountB = await createAccount(temp.store);
   const state = { queuedNotifications: 0, canceled: [] as string[] };
   const app = await buildServer({
     logger: pino({ level: 'silent' }),
-    apiKeys,
     jobs: new JobService(temp.store.jobs, () => state.queuedNotifications++, {
       maxProcessingJobsPerAccount: options.maxProcessingJobsPerAccount,
       outputsDir: outputsDir(temp.dataDir),
@@ -56,13 +61,16 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       deliveries: new WebhookDeliveryService(temp.store, PUBLIC_URL),
       secrets: new WebhookSecretService(temp.store.webhookSecrets),
     },
-    account: { credits: new CreditService(temp.store.credits) },
+    ...services,
+    secret: 'test-secret-test-secret-test-secret-0123',
+    uploads: { store: new UploadStore({ dir: uploadsDir(temp.dataDir) }), maxBytes: options.uploadMaxBytes ?? 200 * 1024 * 1024 },
     estimator: new CostEstimator({ workRoot: `${temp.dataDir}/work`, limits: { allowPrivateUrls: options.allowPrivateUrls ?? false } }),
     rateLimitPerMinute: options.rateLimitPerMinute,
   });
   const testApp: TestApp = {
     app,
     temp,
+    services,
     accountA: temp.account,
     accountB,
     keyA: (await apiKeys.create(temp.account.id, 'a')).key,

@@ -38,12 +38,12 @@ export async function createAccount(
   isAdmin = false,
   credits: { api: number; user: number } = { api: 1_000_000, user: 1_000_000 },
 ): Promise<Account> {
-  const account: Account = { id: randomId('acct_'), email: null, isAdmin, createdAt: Date.now() };
-  await store.accounts.create(account, [
+  const id = randomId('acct_');
+  await store.accounts.create({ id, email: null, isAdmin, createdAt: Date.now() }, [
     { balance: 'api', amount: credits.api, note: 'test credits' },
     { balance: 'user', amount: credits.user, note: 'test credits' },
   ]);
-  return account;
+  return (await store.accounts.findById(id))!;
 }
 
 /** A lipsync-image job as the API would queue it; override any field. */

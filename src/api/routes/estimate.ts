@@ -6,6 +6,7 @@ import { Type } from 'typebox';
 import type { CostEstimator } from '../../billing/estimate.js';
 import type { CreditService } from '../../billing/index.js';
 import { JOB_MODELS, type JobModel } from '../../store/index.js';
+import { payingBalance } from '../auth.js';
 import { LipsyncImageForm, LipsyncImageMultiForm, LipsyncVideoForm, errorResponses } from '../schemas.js';
 
 export interface EstimateRoutesOptions {
@@ -40,7 +41,9 @@ export const EstimateResponse = Type.Object({
   billedSeconds: Type.Integer({ description: 'outputSeconds rounded up, at least 5.' }),
   creditsPerSecond: Type.Integer({ description: '2 at 480p, 4 at 720p.' }),
   credits: Type.Integer({ description: 'What the job would cost: billedSeconds × creditsPerSecond.' }),
-  balance: Type.Literal('api', { description: 'The balance API calls spend.' }),
+  balance: Type.Union([Type.Literal('api'), Type.Literal('user')], {
+    description: 'The balance the caller spends: api with an API key, user from the dashboard (a session).',
+  }),
   available: Type.Integer({ description: 'Spendable credits in that balance now.' }),
   sufficient: Type.Boolean({ description: 'Whether the balance covers the cost today.' }),
 });
@@ -67,7 +70,8 @@ export async function estimateRoutes(app: FastifyInstance, options: EstimateRout
       reply.raw.once('close', () => controller.abort());
       const estimate = await options.estimator.estimate(model, formState as Record<string, unknown>, controller.signal);
       const { balances } = await options.credits.summary(request.caller.accountId);
-      return { ...estimate, balance: 'api' as const, available: balances.api, sufficient: balances.api >= estimate.credits };
+      const balance = payingBalance(request.caller);
+      return { ...estimate, balance, available: balances[balance], sufficient: balances[balance] >= estimate.credits };
     },
   );
 }

@@ -5,6 +5,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { JobService } from '../../jobs/index.js';
 import { webhookUrlProblem } from '../../jobs/webhooks/index.js';
 import type { JobModel } from '../../store/index.js';
+import { payingBalance } from '../auth.js';
 import { invalidRequest } from '../errors.js';
 import {
   IdempotencyHeaders,
@@ -48,6 +49,7 @@ export async function lipsyncRoutes(app: FastifyInstance, options: LipsyncRoutes
         const { job, replayed } = await options.jobs.submit({
           accountId: request.caller.accountId,
           keyId: request.caller.keyId,
+          creditBalance: payingBalance(request.caller),
           model,
           formState: formState as Record<string, unknown>,
           webhook,

@@ -1,4 +1,4 @@
-// Streams raw RGBA frames into ffmpeg and muxes them with the voice track into an H.264/AAC MP4.
+// Streams raw RGBA (or already converted yuv420p) frames into ffmpeg and muxes them with the voice track into an H.264/AAC MP4.
 // Same frames + same audio + same options → the same bytes (bitexact flags, fixed thread count).
 import { randomBytes } from 'node:crypto';
 import { rename, rm } from 'node:fs/promises';
@@ -6,6 +6,7 @@ import { AbortedError, ToolError } from '../errors.js';
 import { ffmpegPath } from './binaries.js';
 import { describeExit, startTool, type ToolExit, type ToolProcess } from './tool-process.js';
 import { untrustedInputArgs } from './untrusted-input.js';
+import { yuv420FrameBytes } from './yuv420.js';
 
 const AUDIO_SAMPLE_RATE = 48_000;
 
@@ -26,6 +27,11 @@ export interface VideoEncoderOptions {
   crf?: number;
   /** Encoder threads; fixed because x264's output depends on the thread count. Default 2. */
   threads?: number;
+  /**
+   * What writeFrame() takes: 'rgba' (default; ffmpeg converts to BT.709 yuv420p) or 'yuv420p'
+   * frames already converted the same way (media/yuv420.ts).
+   */
+  inputFormat?: 'rgba' | 'yuv420p';
   signal?: AbortSignal;
 }
 
@@ -33,7 +39,7 @@ export interface VideoEncoder {
   /** The ffmpeg process id (for logs and for tests that check it is gone). */
   readonly pid: number | undefined;
   /** Resolves once ffmpeg has taken the frame, so the caller may reuse the buffer. */
-  writeFrame(rgba: Uint8Array): Promise<void>;
+  writeFrame(frame: Uint8Array): Promise<void>;
   /** Closes the input, waits for ffmpeg and moves the finished MP4 to `outputPath`. */
   finish(): Promise<void>;
   /** Kills ffmpeg and removes the partial output. Safe to call at any time, also after finish(). */
@@ -43,7 +49,7 @@ export interface VideoEncoder {
 export function encoderArgs(opts: VideoEncoderOptions, partPath: string): string[] {
   const args = [
     '-hide_banner', '-nostdin', '-v', 'error', '-y',
-    '-f', 'rawvideo', '-pix_fmt', 'rgba', '-video_size', `${opts.width}x${opts.height}`,
+    '-f', 'rawvideo', '-pix_fmt', opts.inputFormat ?? 'rgba', '-video_size', `${opts.width}x${opts.height}`,
     '-framerate', String(opts.fps), '-i', 'pipe:0',
   ];
   if (opts.audioPath) args.push(...untrustedInputArgs(opts.audioPath));
@@ -51,9 +57,11 @@ export function encoderArgs(opts: VideoEncoderOptions, partPath: string): string
     // No -frames:v: this ffmpeg closes every stream of the file when one reaches its frame
     // limit, which would cut the audio. The video ends when stdin does, after frameCount frames.
     '-map', '0:v:0',
-    // Untagged video is shown with BT.601 or BT.709 depending on the player's guess; convert
-    // with BT.709 and say so, so colours match everywhere.
-    '-vf', 'scale=out_color_matrix=bt709:out_range=tv,format=yuv420p',
+  );
+  // Untagged video is shown with BT.601 or BT.709 depending on the player's guess; convert
+  // with BT.709 and say so, so colours match everywhere. yuv420p input is converted that way already.
+  if ((opts.inputFormat ?? 'rgba') === 'rgba') args.push('-vf', 'scale=out_color_matrix=bt709:out_range=tv,format=yuv420p');
+  args.push(
     '-colorspace', 'bt709', '-color_primaries', 'bt709', '-color_trc', 'bt709', '-color_range', 'tv',
     '-c:v', 'libx264', '-preset', opts.preset ?? 'veryfast', '-crf', String(opts.crf ?? 20),
     '-pix_fmt', 'yuv420p', '-threads', String(opts.threads ?? 2),
@@ -77,7 +85,8 @@ export function encoderArgs(opts: VideoEncoderOptions, partPath: string): string
 
 export function openVideoEncoder(opts: VideoEncoderOptions): VideoEncoder {
   validate(opts);
-  const frameBytes = opts.width * opts.height * 4;
+  const format = opts.inputFormat ?? 'rgba';
+  const frameBytes = format === 'rgba' ? opts.width * opts.height * 4 : yuv420FrameBytes(opts.width, opts.height);
   const partPath = `${opts.outputPath}.${randomBytes(4).toString('hex')}.part`;
   const tool = startTool(ffmpegPath(), encoderArgs(opts, partPath), { stdin: 'pipe', stdout: 'ignore', signal: opts.signal });
   const stdin = tool.child.stdin!;
@@ -116,14 +125,14 @@ export function openVideoEncoder(opts: VideoEncoderOptions): VideoEncoder {
   return {
     pid: tool.child.pid,
 
-    async writeFrame(rgba) {
+    async writeFrame(frame) {
       if (state !== 'open') throw state === 'aborted' ? new AbortedError('The job was cancelled') : new Error('The encoder is finished');
-      if (rgba.length !== frameBytes) throw new RangeError(`A frame must be ${frameBytes} bytes (${opts.width}×${opts.height} RGBA), got ${rgba.length}`);
+      if (frame.length !== frameBytes) throw new RangeError(`A frame must be ${frameBytes} bytes (${opts.width}×${opts.height} ${format}), got ${frame.length}`);
       if (framesWritten >= opts.frameCount) throw new RangeError(`The encoder takes ${opts.frameCount} frames`);
       framesWritten += 1;
       // Waiting for the write callback rather than only 'drain' keeps at most one frame queued and
       // guarantees ffmpeg has the bytes before the caller overwrites its buffer.
-      const error = await new Promise<Error | null | undefined>((resolve) => stdin.write(rgba, resolve));
+      const error = await new Promise<Error | null | undefined>((resolve) => stdin.write(frame, resolve));
       if (error || state !== 'open') throw await failure();
     },
 

@@ -10,3 +10,4 @@ export { decodeVideoFrames, type DecodedFrame, type DecodeVideoOptions } from '.
 export { writeSeekableVideoCopy, type SeekableCopyOptions } from './seekable-copy.js';
 export { writeWavMono } from './wav-file.js';
 export { loadMaskImage, type LoadMaskOptions } from './mask-image.js';
+export { rgbaToYuv420, yuv420FrameBytes, type FrameRegion } from './yuv420.js';

@@ -1,11 +1,14 @@
 // A working copy of a video, made so frames can be read backwards cheaply: at the output's size
 // and frame rate, a keyframe every few frames and no B-frames, so seeking to any frame decodes
-// at most that many. lipsync-video's "bounce" plays the source backwards from it.
+// at most that many. lipsync-video's "bounce" plays the source backwards from it. Its colours are
+// already BT.709 limited range, converted as decodeVideoFramesYuv420 converts the source, and
+// tagged so, so decoding it again changes nothing.
 import { ToolError } from '../errors.js';
 import { ffmpegPath } from './binaries.js';
 import { DEFAULT_FIELD } from './media-file.js';
 import { describeExit, startTool } from './tool-process.js';
 import { invalidFormatError, throwIfAborted, toolComplaint, untrustedInputArgs } from './untrusted-input.js';
+import { bt709Yuv420Filters } from './video-decode.js';
 
 export interface SeekableCopyOptions {
   width: number;
@@ -21,16 +24,18 @@ export interface SeekableCopyOptions {
 
 /**
  * Writes `dest` (MP4, H.264 at near-transparent quality: ≈ 40 KB a frame at 720p). Its frames are
- * the ones decodeVideoFrames(source, { width, height, fps }) yields, in the same order.
+ * the ones decodeVideoFramesYuv420(source, { width, height, fps }) yields, in the same order.
  */
 export async function writeSeekableVideoCopy(source: string, dest: string, opts: SeekableCopyOptions): Promise<void> {
   const field = opts.field ?? DEFAULT_FIELD;
+  const toYuv = await bt709Yuv420Filters(source, opts.width, opts.height, { signal: opts.signal, field });
   const args = [
     '-hide_banner', '-nostdin', '-v', 'error', '-y',
     ...untrustedInputArgs(source),
     '-map', '0:v:0', '-an', '-sn', '-dn',
-    '-vf', `fps=${opts.fps},scale=${opts.width}:${opts.height}:flags=bicubic`,
+    '-vf', [`fps=${opts.fps}`, ...toYuv].join(','),
     ...(opts.maxFrames ? ['-frames:v', String(opts.maxFrames)] : []),
+    '-colorspace', 'bt709', '-color_primaries', 'bt709', '-color_trc', 'bt709', '-color_range', 'tv',
     '-c:v', 'libx264', '-preset', 'ultrafast', '-crf', '10', '-pix_fmt', 'yuv420p',
     '-g', String(opts.keyframeInterval), '-keyint_min', String(opts.keyframeInterval), '-bf', '0', '-threads', '1',
     '-f', 'mp4', dest,

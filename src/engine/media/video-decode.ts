@@ -1,16 +1,27 @@
-// Decodes a video's frames as RGBA through an ffmpeg pipe, one frame in memory at a time: the
-// consumer's pace is ffmpeg's pace, because an unread pipe blocks it.
+// Decodes a video's frames through an ffmpeg pipe, one frame in memory at a time: the consumer's
+// pace is ffmpeg's pace, because an unread pipe blocks it. Frames come as RGBA (for analysis) or
+// as BT.709 limited-range yuv420p, the encoder's own format, so a pipeline that changes only part
+// of each frame sends the rest through without any colour conversion (media/yuv420.ts).
 import { AbortedError, InvalidMediaError, ToolError } from '../errors.js';
-import { ffmpegPath } from './binaries.js';
+import { ffmpegPath, ffprobePath } from './binaries.js';
 import { DEFAULT_FIELD } from './media-file.js';
 import { probeMedia } from './probe.js';
-import { describeExit, startTool } from './tool-process.js';
+import { describeExit, runTool, startTool } from './tool-process.js';
 import { invalidFormatError, throwIfAborted, toolComplaint, untrustedInputArgs } from './untrusted-input.js';
+import { yuv420FrameBytes } from './yuv420.js';
 
 export interface DecodedFrame {
   index: number;
   /** RGBA, length === width * height * 4; a fresh buffer per frame, the caller may keep it. */
   rgba: Uint8Array;
+  width: number;
+  height: number;
+}
+
+export interface DecodedYuv420Frame {
+  index: number;
+  /** yuv420p (BT.709, limited range), length === yuv420FrameBytes(width, height); a fresh buffer per frame. */
+  yuv: Uint8Array;
   width: number;
   height: number;
 }
@@ -30,21 +41,51 @@ export interface DecodeVideoOptions {
   field?: string;
 }
 
+/** ffprobe reads headers only; see probe.ts. */
+const PROBE_TIMEOUT_MS = 30_000;
+
 export async function* decodeVideoFrames(path: string, opts: DecodeVideoOptions = {}): AsyncGenerator<DecodedFrame> {
+  for await (const frame of decodeRawFrames(path, opts, 'rgba')) {
+    yield { index: frame.index, rgba: frame.data, width: frame.width, height: frame.height };
+  }
+}
+
+/**
+ * The frames as yuv420p in BT.709 limited range whatever the source's colours (an odd size is
+ * rounded to even). A source already in BT.709 limited range is only scaled; any other (BT.601,
+ * full range, RGB) is converted through RGB exactly as an RGBA decode + the encoder would, so
+ * its colours come out as they did when pipelines worked in RGBA.
+ */
+export async function* decodeVideoFramesYuv420(path: string, opts: DecodeVideoOptions = {}): AsyncGenerator<DecodedYuv420Frame> {
+  for await (const frame of decodeRawFrames(path, opts, 'yuv420p')) {
+    yield { index: frame.index, yuv: frame.data, width: frame.width, height: frame.height };
+  }
+}
+
+async function* decodeRawFrames(
+  path: string, opts: DecodeVideoOptions, format: 'rgba' | 'yuv420p',
+): AsyncGenerator<{ index: number; data: Uint8Array; width: number; height: number }> {
   const field = opts.field ?? DEFAULT_FIELD;
-  const probe = await probeMedia(path, { signal: opts.signal, field });
+  const [probe, colour] = await Promise.all([
+    probeMedia(path, { signal: opts.signal, field }),
+    format === 'yuv420p' ? probeVideoColour(path, opts.signal) : null,
+  ]);
   if (!probe.video || probe.video.width <= 0 || probe.video.height <= 0) throw invalidFormatError(field, 'it has no video track');
   // ffmpeg applies the rotation metadata itself, so sizes are of the upright picture.
   const turned = probe.video.rotation === 90 || probe.video.rotation === 270;
   const source = turned
     ? { width: probe.video.height, height: probe.video.width }
     : { width: probe.video.width, height: probe.video.height };
-  const { width, height } = outputSize(source, opts);
+  let { width, height } = outputSize(source, opts);
+  if (format === 'yuv420p') {
+    width = Math.max(2, width & ~1);
+    height = Math.max(2, height & ~1);
+  }
 
+  const scale = `scale=${width}:${height}:flags=bicubic`;
   const filters = [
     ...(opts.fps ? [`fps=${opts.fps}`] : []),
-    `scale=${width}:${height}:flags=bicubic`,
-    'format=rgba',
+    ...(colour ? toBt709Yuv420(scale, colour, probe.video.width, probe.video.height) : [scale, 'format=rgba']),
   ];
   const args = [
     '-hide_banner', '-nostdin', '-v', 'error',
@@ -52,10 +93,10 @@ export async function* decodeVideoFrames(path: string, opts: DecodeVideoOptions 
     ...untrustedInputArgs(path),
     '-map', '0:v:0', '-an', '-sn', '-dn',
     '-vf', filters.join(','),
-    '-f', 'rawvideo', '-pix_fmt', 'rgba', 'pipe:1',
+    '-f', 'rawvideo', '-pix_fmt', format, 'pipe:1',
   ];
   const tool = startTool(ffmpegPath(), args, { signal: opts.signal });
-  const frameBytes = width * height * 4;
+  const frameBytes = format === 'rgba' ? width * height * 4 : yuv420FrameBytes(width, height);
   let index = 0;
   try {
     let frame = new Uint8Array(frameBytes);
@@ -69,7 +110,7 @@ export async function* decodeVideoFrames(path: string, opts: DecodeVideoOptions 
         offset += take;
         if (filled === frameBytes) {
           if (opts.signal?.aborted) throw new AbortedError('The job was cancelled', { cause: opts.signal.reason });
-          yield { index, rgba: frame, width, height };
+          yield { index, data: frame, width, height };
           index += 1;
           frame = new Uint8Array(frameBytes);
           filled = 0;
@@ -98,4 +139,65 @@ function outputSize(source: { width: number; height: number }, opts: DecodeVideo
   if (width) return { width, height: Math.max(1, Math.round((source.height * width) / source.width)) };
   if (height) return { width: Math.max(1, Math.round((source.width * height) / source.height)), height };
   return source;
+}
+
+/** What ffprobe says about how a video stream's samples encode colour ('unknown' where untagged). */
+interface VideoColour {
+  pixelFormat: string;
+  space: string;
+  range: string;
+}
+
+async function probeVideoColour(path: string, signal?: AbortSignal): Promise<VideoColour> {
+  const args = [
+    '-hide_banner', '-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=pix_fmt,color_space,color_range',
+    '-print_format', 'json', ...untrustedInputArgs(path),
+  ];
+  const result = await runTool(ffprobePath(), args, { signal, timeoutMs: PROBE_TIMEOUT_MS });
+  let stream: { pix_fmt?: string; color_space?: string; color_range?: string } | undefined;
+  try {
+    stream = (JSON.parse(result.stdout.toString('utf8')) as { streams?: Array<typeof stream> }).streams?.[0];
+  } catch {
+    // probeMedia, run alongside, reports an unreadable file; here it only means "untagged".
+  }
+  return { pixelFormat: stream?.pix_fmt ?? 'unknown', space: stream?.color_space ?? 'unknown', range: stream?.color_range ?? 'unknown' };
+}
+
+/**
+ * The filters (after any fps filter) that take `path`'s frames to `width` × `height` BT.709
+ * limited-range yuv420p exactly as decodeVideoFramesYuv420 does, for a process that writes them
+ * elsewhere (seekable-copy.ts).
+ */
+export async function bt709Yuv420Filters(
+  path: string, width: number, height: number, opts: { signal?: AbortSignal; field?: string } = {},
+): Promise<string[]> {
+  const field = opts.field ?? DEFAULT_FIELD;
+  const [probe, colour] = await Promise.all([probeMedia(path, { signal: opts.signal, field }), probeVideoColour(path, opts.signal)]);
+  if (!probe.video || probe.video.width <= 0 || probe.video.height <= 0) throw invalidFormatError(field, 'it has no video track');
+  return toBt709Yuv420(`scale=${width}:${height}:flags=bicubic`, colour, probe.video.width, probe.video.height);
+}
+
+/** ffprobe's colour-space names → the scale filter's colour-matrix names. */
+const SCALE_MATRIX: Record<string, string> = {
+  bt709: 'bt709', smpte170m: 'bt601', bt470bg: 'bt601', fcc: 'fcc', smpte240m: 'smpte240m', bt2020nc: 'bt2020', bt2020c: 'bt2020',
+};
+
+/**
+ * Filters from a decoded source frame to BT.709 limited-range yuv420p at the scale's size.
+ * Untagged video is read as players guess (mpv's rule): BT.709 when HD (1280 wide or more than 576
+ * lines), else BT.601, so the output looks like the source in the same player; ffmpeg's own RGB
+ * conversion, which pipelines used before, assumes BT.601 at every size. A `yuvj` format means
+ * full range. This ffmpeg's scaler mishandles a matrix change from YUV to YUV (it also squeezes
+ * the range: ≈ 2 levels darker on a BT.601 clip), so any change of matrix or range goes through
+ * RGB, as it did when frames were decoded to RGBA and encoded from it.
+ */
+function toBt709Yuv420(scale: string, colour: VideoColour, codedWidth: number, codedHeight: number): string[] {
+  const isYuv = colour.pixelFormat.startsWith('yuv');
+  const fullRange = colour.range === 'pc' || (colour.range === 'unknown' && colour.pixelFormat.startsWith('yuvj'));
+  const hd = Math.max(codedWidth, codedHeight) >= 1280 || Math.min(codedWidth, codedHeight) > 576;
+  const matrix = SCALE_MATRIX[colour.space] ?? (colour.space === 'unknown' && isYuv ? (hd ? 'bt709' : 'bt601') : undefined);
+  if (isYuv && matrix === 'bt709' && !fullRange) return [scale, 'format=yuv420p'];
+  const readAs = isYuv ? `:in_range=${fullRange ? 'pc' : 'tv'}${matrix ? `:in_color_matrix=${matrix}` : ''}` : '';
+  // RGBA, not RGB24: the scaler takes another path for RGB24, and its result is ≈ 0.5 levels off.
+  return [`${scale}${readAs}`, 'format=rgba', 'scale=out_color_matrix=bt709:out_range=tv', 'format=yuv420p'];
 }

@@ -3,7 +3,10 @@
 import { analyseSpeech, assertAnalysisHasSpeech, type MouthControls, type SpeechAnalysis } from '../audio/index.js';
 import { InvalidMediaError, NoFaceError, NoSpeechError } from '../errors.js';
 import type { DetectedFace } from '../face/index.js';
-import { decodeAudioMono, openVideoEncoder, type DecodedAudio, type VideoEncoderOptions } from '../media/index.js';
+import {
+  decodeAudioMono, openVideoEncoder, rgbaToYuv420, yuv420FrameBytes,
+  type DecodedAudio, type FrameRegion, type VideoEncoderOptions,
+} from '../media/index.js';
 import type { FacePose, IdleTrack } from '../render/index.js';
 import type { EngineLimits } from '../types.js';
 import { mouthInMask, type AnimationMask } from './mask.js';
@@ -100,16 +103,37 @@ export function setIdlePose(pose: FacePose, i: number, idle: IdleTrack, style: S
 
 /**
  * Produce and encode `options.frameCount` frames. `produce(i)` returns frame i's RGBA; it is called
- * while ffmpeg still takes frame i − 1, so it must not return that frame's buffer again.
+ * while ffmpeg still takes frame i − 1, so (without `changingRegion`) it must not return that
+ * frame's buffer again. With `changingRegion` the RGBA is converted before the next call, so one
+ * buffer is enough.
+ *
+ * `changingRegion`: when only that part of the frames ever differs from frame to frame (a face
+ * in a still portrait), frames are converted to yuv420p here, the whole frame once per buffer and
+ * then only the region — measured on a 720p portrait this takes ffmpeg's RGBA conversion and
+ * 60 % of the pipe traffic off the render (bench/render.ts).
  */
 export async function encodeFrames(
-  options: VideoEncoderOptions, clock: StageClock, produce: (i: number) => Promise<Uint8Array> | Uint8Array,
+  options: VideoEncoderOptions,
+  clock: StageClock,
+  produce: (i: number) => Promise<Uint8Array> | Uint8Array,
+  changingRegion?: FrameRegion,
 ): Promise<void> {
-  const encoder = openVideoEncoder(options);
+  const { width, height } = options;
+  const toYuv = changingRegion !== undefined;
+  const encoder = openVideoEncoder({ ...options, inputFormat: toYuv ? 'yuv420p' : 'rgba' });
+  // Two buffers: one converted while ffmpeg reads the other. Each is converted whole the first
+  // time; afterwards the pixels outside the region are already right.
+  const yuvBuffers = toYuv ? [new Uint8Array(yuv420FrameBytes(width, height)), new Uint8Array(yuv420FrameBytes(width, height))] : [];
   try {
     let pendingWrite: Promise<void> = Promise.resolve();
     for (let i = 0; i < options.frameCount; i++) {
-      const frame = await produce(i);
+      const rgba = await produce(i);
+      let frame = rgba;
+      if (toYuv) {
+        // Not the buffer ffmpeg is reading (that is frame i − 1's); frame i − 2's write is done.
+        frame = yuvBuffers[i & 1];
+        rgbaToYuv420(rgba, width, height, frame, i < 2 ? undefined : changingRegion);
+      }
       await pendingWrite;
       pendingWrite = encoder.writeFrame(frame);
       // Awaited on the next turn; until then a failure must not count as unhandled.

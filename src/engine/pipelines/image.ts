@@ -11,7 +11,7 @@ import {
   type EngineLimits, type LipsyncImageRequest, type RunOptions, type RunResult,
 } from '../types.js';
 import { applyArticulation, chooseSpeakerFace, encodeFrames, loadSpeech, restPose, setFramePose } from './common.js';
-import { blendTowardSource, loadAnimationMask, wholeFrame } from './mask.js';
+import { blendTowardSource, loadAnimationMask } from './mask.js';
 import { styleFromPrompt } from './prompt.js';
 import { StageClock } from './stage-clock.js';
 
@@ -66,8 +66,10 @@ export async function renderLipsyncImage(req: LipsyncImageRequest, opts: RunOpti
   const idle = idleMotion(req.seed, frameCount, OUTPUT_FPS, renderer.rig.interOcular, style);
 
   clock.enter('render');
-  // Two frame buffers: one being drawn while ffmpeg reads the other.
-  const buffers = [new Uint8Array(image.data.length), new Uint8Array(image.data.length)];
+  // Only the face changes: frames are the source outside the renderer's bounds, so the buffer is
+  // filled once and each frame redraws (and the encoder converts) just that region.
+  const frame = Uint8Array.from(image.data);
+  const region = renderer.bounds;
   const pose = restPose();
   await encodeFrames(
     {
@@ -76,11 +78,11 @@ export async function renderLipsyncImage(req: LipsyncImageRequest, opts: RunOpti
     },
     clock,
     (i) => {
-      const frame = buffers[i & 1];
-      renderer.render(setFramePose(pose, i, controls, idle, style), frame);
-      if (mask) blendTowardSource(frame, image.data, image.width, wholeFrame(image.width, image.height), 1, mask);
+      renderer.render(setFramePose(pose, i, controls, idle, style), frame, true);
+      if (mask) blendTowardSource(frame, image.data, image.width, region, 1, mask);
       return frame;
     },
+    region,
   );
   clock.enter('finalize');
   const timings = clock.finish();

@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import { analyseSpeech, mouthControlsFromAnalysis, type MouthControls } from '../audio/index.js';
 import { NoFaceError } from '../errors.js';
 import { detectFaces, faceMeshTriangles, type DetectedFace } from '../face/index.js';
-import { decodeAudioMono, fetchMedia, loadImageRgba, writeWavMono } from '../media/index.js';
-import { FaceRenderer, idleMotion } from '../render/index.js';
+import { decodeAudioMono, fetchMedia, loadImageRgba, writeWavMono, type FrameRegion } from '../media/index.js';
+import { FaceRenderer, copyRegion, idleMotion } from '../render/index.js';
 import {
   DEFAULT_LIMITS, OUTPUT_FPS, SHORT_SIDE,
   type EngineLimits, type LipsyncImageMultiRequest, type RunOptions, type RunResult, type SpeakerOrder,
@@ -107,18 +107,21 @@ export async function renderLipsyncImageMulti(req: LipsyncImageMultiRequest, opt
   const regions = faces.map((f) => faceRegion(f.points, image.width, image.height));
 
   clock.enter('render');
-  const buffers = [new Uint8Array(image.data.length), new Uint8Array(image.data.length)];
+  // Only the two faces change: the frame is filled once and each frame redraws the box around
+  // both (see the image pipeline).
+  const frame = Uint8Array.from(image.data);
+  const changing = unionOf(renderers.map((r) => r.bounds));
   const pose = restPose();
   await encodeFrames(
     { width: image.width, height: image.height, fps: OUTPUT_FPS, frameCount, durationSeconds: at.total, audioPath, outputPath: opts.outputPath, signal },
     clock,
     (i) => {
-      const frame = buffers[i & 1];
-      frame.set(image.data);
+      copyRegion(image.data, frame, image.width, changing);
       renderers.forEach((renderer, k) => renderer.renderOver(setFramePose(pose, i, controls[k], idles[k], style), frame));
       if (mask) for (const region of regions) blendTowardSource(frame, image.data, image.width, region, 1, mask);
       return frame;
     },
+    changing,
   );
   clock.enter('finalize');
   return {
@@ -145,4 +148,13 @@ async function writeConversationAudio(
   // Two loud voices at once can sum past full scale: scale the whole mix down rather than clip it.
   if (peak > 1) for (let i = 0; i < mix.length; i++) mix[i] /= peak;
   await writeWavMono(path, mix, OUTPUT_SAMPLE_RATE);
+}
+
+function unionOf(regions: FrameRegion[]): FrameRegion {
+  return {
+    x0: Math.min(...regions.map((r) => r.x0)),
+    y0: Math.min(...regions.map((r) => r.y0)),
+    x1: Math.max(...regions.map((r) => r.x1)),
+    y1: Math.max(...regions.map((r) => r.y1)),
+  };
 }

@@ -1,19 +1,20 @@
-// Serves the source frames lipsync-video's timeline asks for, in its order, with bounded memory.
-// Forward runs stream from one decoder; a jump restarts it; a backward run (bounce) reads chunks
-// of frames from a seekable copy and hands them out last to first.
-import { decodeVideoFrames, type DecodedFrame } from '../media/index.js';
+// Serves the source frames lipsync-video's timeline asks for, in its order, with bounded memory,
+// as yuv420p (BT.709 limited range: the encoder's format). Forward runs stream from one decoder;
+// a jump restarts it; a backward run (bounce) reads chunks of frames from a seekable copy and
+// hands them out last to first.
+import { decodeVideoFramesYuv420, type DecodedYuv420Frame } from '../media/video-decode.js';
 
 export interface SourceFramesOptions {
   width: number;
   height: number;
   fps: number;
   /**
-   * A copy made by writeSeekableVideoCopy (same frames, constant rate, frequent keyframes): when
-   * given, backward reads and jumps seek in it (once `seekableReady` resolves); without it they
-   * decode again from the start. Reads from frame 0 onwards always use the source itself.
+   * Makes (once) and returns a copy made by writeSeekableVideoCopy (same frames, constant rate,
+   * frequent keyframes): backward reads and jumps seek in it; without it they decode again from
+   * the start. Reads from frame 0 onwards always use the source itself, so it is only called
+   * when the timeline first goes back.
    */
-  seekablePath?: string;
-  seekableReady?: Promise<unknown>;
+  seekableCopy?: () => Promise<string>;
   /** Frames decoded per backward chunk (memory: this many frames). */
   chunkFrames?: number;
   signal?: AbortSignal;
@@ -21,7 +22,7 @@ export interface SourceFramesOptions {
 }
 
 export class SourceFrames {
-  private decoder: AsyncGenerator<DecodedFrame> | null = null;
+  private decoder: AsyncGenerator<DecodedYuv420Frame> | null = null;
   /** Index of the frame the decoder yields next. */
   private next = 0;
   private chunk: { start: number; frames: Array<Uint8Array | null> } | null = null;
@@ -33,7 +34,7 @@ export class SourceFrames {
   }
 
   /**
-   * Source frame `index` as RGBA; a fresh buffer the caller may overwrite. Each call returns a
+   * Source frame `index` as yuv420p; a fresh buffer the caller may overwrite. Each call returns a
    * new buffer, so asking twice for a frame decodes it twice.
    */
   async frame(index: number): Promise<Uint8Array> {
@@ -71,25 +72,25 @@ export class SourceFrames {
       const { value, done } = await this.decoder!.next();
       if (done) throw new RangeError(`source frame ${index} is past the end of the video (${this.next} frames)`);
       this.next += 1;
-      if (this.next - 1 === index) return value.rgba;
+      if (this.next - 1 === index) return value.yuv;
     }
   }
 
-  private async openDecoder(start: number): Promise<AsyncGenerator<DecodedFrame>> {
+  private async openDecoder(start: number): Promise<AsyncGenerator<DecodedYuv420Frame>> {
     const { width, height, fps, signal, field } = this.opts;
-    if (start > 0 && this.opts.seekablePath) {
-      await this.opts.seekableReady;
+    if (start > 0 && this.opts.seekableCopy) {
+      const copy = await this.opts.seekableCopy();
       // Half a frame early: the seek keeps frames at or after the time, and rounding must not lose this one.
       const startSeconds = (start - 0.5) / fps;
-      return decodeVideoFrames(this.opts.seekablePath, { width, height, startSeconds, signal, field });
+      return decodeVideoFramesYuv420(copy, { width, height, startSeconds, signal, field });
     }
-    return decodeVideoFrames(this.path, { width, height, fps, signal, field });
+    return decodeVideoFramesYuv420(this.path, { width, height, fps, signal, field });
   }
 
   private async restartAt(index: number): Promise<void> {
     await this.decoder?.return(undefined);
     this.decoder = null;
-    const start = this.opts.seekablePath ? index : 0;
+    const start = this.opts.seekableCopy ? index : 0;
     this.decoder = await this.openDecoder(start);
     this.next = start;
   }

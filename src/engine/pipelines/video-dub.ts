@@ -1,26 +1,34 @@
 // Pass two of lipsync-video, one frame at a time: re-pose the speaker's mouth in a decoded source
 // frame, in place. The rig is built from this frame's own (smoothed) landmarks, so the pose is
 // relative to the mouth as the source shows it: an open mouth is closed by bringing the lips to
-// its own inner-lip midline, a closed one opened from there. Only the region around the face is
-// touched; the rest of the frame keeps its decoded pixels exactly.
+// its own inner-lip midline, a closed one opened from there. Frames stay yuv420p (the encoder's
+// format) throughout: only the rig's bounds are converted to RGBA, drawn on, and converted back,
+// and only the 2×2 blocks the drawing changed are written, so every other pixel of the frame
+// keeps its decoded value exactly.
 import { faceMeshTriangles, topology } from '../face/index.js';
-import { FaceRenderer, mouthPaletteFromImage, type FacePose, type InteriorSample, type MouthPalette } from '../render/index.js';
+import { rgbaChangesToYuv420, yuv420ToRgba } from '../media/yuv420.js';
+import {
+  buildFaceRig, copyRegion, FaceRenderer, mouthPaletteFromImage, rigBounds,
+  type FacePose, type InteriorSample, type MouthPalette,
+} from '../render/index.js';
 import { blendTowardSource, type AnimationMask, type PixelRegion } from './mask.js';
 import { interiorFromSample } from './mouth-sample.js';
 import type { MouthSample } from './mouth-sample.js';
 import type { SpeakerFrames } from './speaker-frames.js';
 
 /**
- * The region copied and redrawn per frame: the face oval scaled about its centre by this, which
- * holds the rig's outer ring (at most 1.75× the oval) with room to spare.
+ * faceRegion's scale of the face oval about its centre, which holds the rig's outer ring (at most
+ * 1.75× the oval) with room to spare.
  */
 const REGION_SCALE = 2;
 /** How fast the mouth-interior colours follow the video (per frame): steady, yet they track a lighting change in ~½ s. */
 const PALETTE_FOLLOW = 0.15;
 
 export class VideoFrameDubber {
-  /** The frame's pixels before drawing, only within the face region (the renderer's source). */
+  /** The frame's pixels as RGBA before drawing, only within the rig's bounds (the renderer's source). */
   private readonly source: { data: Uint8Array; width: number; height: number };
+  /** The drawn RGBA, only within the rig's bounds. */
+  private readonly drawn: Uint8Array;
   private palette: MouthPalette | null = null;
   /** The speaker's own teeth, when the video shows them somewhere; else the synthetic interior. */
   readonly interior: InteriorSample | null;
@@ -34,6 +42,7 @@ export class VideoFrameDubber {
     openMouth: MouthSample | null,
   ) {
     this.source = { data: new Uint8Array(width * height * 4), width, height };
+    this.drawn = new Uint8Array(width * height * 4);
     this.interior = interiorFromSample(openMouth);
   }
 
@@ -43,18 +52,29 @@ export class VideoFrameDubber {
     return new VideoFrameDubber(width, height, await faceMeshTriangles(), speaker, mask, openMouth);
   }
 
-  /** Draw `pose` on source frame `sourceIndex`, whose decoded RGBA is `frame` (changed in place). */
-  dub(frame: Uint8Array, sourceIndex: number, pose: FacePose): void {
+  /**
+   * Draw `pose` on source frame `sourceIndex`, whose decoded yuv420p is `frame` (changed in place).
+   * False when the frame has nothing to dub (no face there): it is left as it was.
+   */
+  dub(frame: Uint8Array, sourceIndex: number, pose: FacePose): boolean {
     const strength = this.speaker.strength(sourceIndex);
-    if (!(strength > 0)) return;
+    if (!(strength > 0)) return false;
+    const { width, height, source, drawn } = this;
     const landmarks = this.speaker.landmarks(sourceIndex);
-    const region = faceRegion(landmarks, this.width, this.height);
-    copyRegion(frame, this.source.data, this.width, region);
-    const current = mouthPaletteFromImage(this.source, landmarks);
+    // Every pixel the render reads or writes lies in the rig's bounds, taken to even pixels
+    // because the conversions work on whole 2×2 chroma blocks.
+    const region = evenRegion(rigBounds(buildFaceRig(landmarks, this.triangles, width, height)), width, height);
+    // Landmarks the rig cannot place (NaN) give no bounds: nothing is drawn, the frame stays as it was.
+    if (!(region.x1 > region.x0 && region.y1 > region.y0)) return false;
+    yuv420ToRgba(frame, width, height, source.data, region);
+    copyRegion(source.data, drawn, width, region);
+    const current = mouthPaletteFromImage(source, landmarks);
     this.palette = this.palette ? followPalette(this.palette, current) : current;
-    const renderer = new FaceRenderer(this.source, landmarks, this.triangles, { palette: this.palette, ...(this.interior ? { interior: this.interior } : {}) });
-    renderer.renderOver(pose, frame);
-    if (strength < 1 || this.mask) blendTowardSource(frame, this.source.data, this.width, region, strength, this.mask);
+    const renderer = new FaceRenderer(source, landmarks, this.triangles, { palette: this.palette, ...(this.interior ? { interior: this.interior } : {}) });
+    renderer.renderOver(pose, drawn);
+    if (strength < 1 || this.mask) blendTowardSource(drawn, source.data, width, region, strength, this.mask);
+    rgbaChangesToYuv420(drawn, source.data, width, height, frame, region);
+    return true;
   }
 }
 
@@ -77,11 +97,8 @@ export function faceRegion(points: Float32Array, width: number, height: number):
   };
 }
 
-function copyRegion(from: Uint8Array, to: Uint8Array, width: number, r: PixelRegion): void {
-  for (let y = r.y0; y < r.y1; y++) {
-    const start = (y * width + r.x0) * 4;
-    to.set(from.subarray(start, start + (r.x1 - r.x0) * 4), start);
-  }
+function evenRegion(r: PixelRegion, width: number, height: number): PixelRegion {
+  return { x0: r.x0 & ~1, y0: r.y0 & ~1, x1: Math.min(width, (r.x1 + 1) & ~1), y1: Math.min(height, (r.y1 + 1) & ~1) };
 }
 
 function followPalette(previous: MouthPalette, current: MouthPalette): MouthPalette {

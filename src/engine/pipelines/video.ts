@@ -1,18 +1,20 @@
 // lipsync-video: a source video + a new voice track → the same video, the speaker's mouth now
 // following the new audio. fetch → analyse (decode the audio; pass one: follow the faces through
 // the video at a reduced size, choose the speaker) → render + encode (pass two: decode again at
-// the output size, re-pose the mouth frame by frame in the sync mode's order, stream to ffmpeg).
+// the output size as yuv420p, re-pose the mouth frame by frame in the sync mode's order, stream
+// to ffmpeg). Pass two never converts a whole frame: frames go from decoder to encoder in the
+// encoder's own format, and only the face is converted to RGBA and back (video-dub.ts).
 // Memory stays bounded: frames stream through both passes; only landmarks are kept per frame.
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { mouthControlsFromAnalysis } from '../audio/index.js';
 import { InvalidMediaError, NoFaceError } from '../errors.js';
-import { fetchMedia, imageOutputSize, probeMedia, writeSeekableVideoCopy } from '../media/index.js';
+import { fetchMedia, imageOutputSize, openVideoEncoder, probeMedia, writeSeekableVideoCopy, type VideoEncoderOptions } from '../media/index.js';
 import {
   DEFAULT_LIMITS, SHORT_SIDE,
   type EngineLimits, type LipsyncVideoRequest, type RunOptions, type RunResult,
 } from '../types.js';
-import { applyArticulation, encodeFrames, loadSpeech, restPose, setFramePose } from './common.js';
+import { applyArticulation, loadSpeech, restPose, setFramePose } from './common.js';
 import { loadAnimationMask } from './mask.js';
 import { styleFromPrompt } from './prompt.js';
 import { SourceFrames } from './source-frames.js';
@@ -67,16 +69,19 @@ export async function renderLipsyncVideo(req: LipsyncVideoRequest, opts: RunOpti
   await opts.onInputsProbed?.({ outputSeconds: estimate.outputFrames / fps, width, height });
   clock.checkAborted();
 
-  // Bounce plays the video backwards: make a copy that seeks cheaply, while the rest goes on.
+  // Bounce plays a video shorter than the audio backwards, from a copy that seeks cheaply. Made
+  // while the rest goes on when the header does not say the video is longer than the audio;
+  // otherwise only if the video turns out shorter (the rendering then waits for it at the turn).
   const copyPath = join(opts.workDir, 'bounce-source.mp4');
   const stopCopy = new AbortController();
-  const copying = req.syncMode === 'bounce' && estimate.sourceFrames <= audioFrames
-    ? writeSeekableVideoCopy(videoPath, copyPath, {
-        width, height, fps, keyframeInterval: BOUNCE_CHUNK_FRAMES, maxFrames: Number.isFinite(maxFrames) ? maxFrames : undefined,
-        signal: signal ? AbortSignal.any([signal, stopCopy.signal]) : stopCopy.signal, field: 'formState.video',
-      })
-    : null;
-  copying?.catch(() => {}); // awaited when first needed; a failure must not count as unhandled meanwhile
+  let copying: Promise<string> | null = null;
+  const seekableCopy = (): Promise<string> => (copying ??= writeSeekableVideoCopy(videoPath, copyPath, {
+    width, height, fps, keyframeInterval: BOUNCE_CHUNK_FRAMES, maxFrames: Number.isFinite(maxFrames) ? maxFrames : undefined,
+    signal: signal ? AbortSignal.any([signal, stopCopy.signal]) : stopCopy.signal, field: 'formState.video',
+  }).then(() => copyPath));
+  if (req.syncMode === 'bounce' && Math.round(videoSeconds * fps) <= audioFrames) {
+    seekableCopy().catch(() => {}); // awaited when first needed; a failure must not count as unhandled meanwhile
+  }
   let rendering = false;
   const analysis = await VideoFaceAnalysis.open(videoPath, {
     fps, width, height, maxFrames, mask, meshEvery: MESH_EVERY, signal, field: 'formState.video',
@@ -84,7 +89,7 @@ export async function renderLipsyncVideo(req: LipsyncVideoRequest, opts: RunOpti
   });
   const frames = new SourceFrames(videoPath, {
     width, height, fps, chunkFrames: BOUNCE_CHUNK_FRAMES, signal, field: 'formState.video',
-    ...(copying ? { seekablePath: copyPath, seekableReady: copying } : {}),
+    ...(req.syncMode === 'bounce' ? { seekableCopy } : {}),
   });
   try {
     // The output's length must be known before encoding starts; where it depends on the video's
@@ -121,7 +126,7 @@ export async function renderLipsyncVideo(req: LipsyncVideoRequest, opts: RunOpti
     let dubber: VideoFrameDubber | null = null;
     const pose = restPose();
     const durationSeconds = outputFrames / fps;
-    await encodeFrames(
+    await encodeYuv420Frames(
       { width, height, fps, frameCount: outputFrames, durationSeconds, audioPath, outputPath: opts.outputPath, signal },
       clock,
       async (k) => {
@@ -143,5 +148,34 @@ export async function renderLipsyncVideo(req: LipsyncVideoRequest, opts: RunOpti
   } finally {
     stopCopy.abort(); // done or failed: the copy's ffmpeg must not outlive the job
     await Promise.all([frames.close(), analysis.close()]);
+  }
+}
+
+/**
+ * Encode `options.frameCount` yuv420p frames; `produce(i)` returns frame i in a buffer of its own
+ * (it is called while ffmpeg still takes frame i − 1). encodeFrames (common.ts) for frames that
+ * are yuv420p already.
+ */
+async function encodeYuv420Frames(
+  options: VideoEncoderOptions, clock: StageClock, produce: (i: number) => Promise<Uint8Array>,
+): Promise<void> {
+  const encoder = openVideoEncoder({ ...options, inputFormat: 'yuv420p' });
+  try {
+    let pendingWrite: Promise<void> = Promise.resolve();
+    for (let i = 0; i < options.frameCount; i++) {
+      const frame = await produce(i);
+      await pendingWrite;
+      pendingWrite = encoder.writeFrame(frame);
+      // Awaited on the next turn; until then a failure must not count as unhandled.
+      pendingWrite.catch(() => {});
+      if ((i & 7) === 0) clock.report(i / options.frameCount);
+      clock.checkAborted();
+    }
+    await pendingWrite;
+    clock.enter('encode');
+    await encoder.finish();
+  } catch (err) {
+    encoder.abort();
+    throw err;
   }
 }

@@ -1,6 +1,16 @@
 // One face of one image, rendered frame by frame: the source frame is copied, the face region
 // warped to the frame's pose, and the mouth interior painted where the lips part.
-import { buildFaceRig, type FacePose, type FaceRig, type RigOptions } from './face-rig.js';
+import { buildFaceRig, rigBounds, type FacePose, type FaceRig, type RigOptions } from './face-rig.js';
+
+type PixelBounds = ReturnType<typeof rigBounds>;
+
+/** Copies the pixels of region `r` from one RGBA frame of `width` to another. */
+export function copyRegion(from: Uint8Array, to: Uint8Array, width: number, r: PixelBounds): void {
+  for (let y = r.y0; y < r.y1; y++) {
+    const start = (y * width + r.x0) * 4;
+    to.set(from.subarray(start, start + (r.x1 - r.x0) * 4), start);
+  }
+}
 import { mouthPaletteFromImage, paintMouthInterior, type MouthPalette } from './mouth-interior.js';
 import { paintMouthFromSample, type InteriorSample } from './mouth-sample.js';
 import { allocatePosedFrame, poseFace, type PosedFrame } from './pose.js';
@@ -26,9 +36,19 @@ export class FaceRenderer {
     this.posed = allocatePosedFrame(this.rig);
   }
 
-  /** Render `pose` into `out` (RGBA, the source's size); `out` must not be the source buffer. */
-  render(pose: FacePose, out: Uint8Array): void {
-    out.set(this.source.data);
+  /** The pixels a render can change (see rigBounds); outside them a frame is the source. */
+  get bounds(): PixelBounds {
+    return rigBounds(this.rig);
+  }
+
+  /**
+   * Render `pose` into `out` (RGBA, the source's size); `out` must not be the source buffer.
+   * With `onlyBounds`, only the pixels inside `bounds` are reset from the source first: for a
+   * frame buffer that already holds the source everywhere else (it did in the previous use).
+   */
+  render(pose: FacePose, out: Uint8Array, onlyBounds = false): void {
+    if (onlyBounds) copyRegion(this.source.data, out, this.source.width, this.bounds);
+    else out.set(this.source.data);
     this.renderOver(pose, out);
   }
 

@@ -191,3 +191,25 @@ export function buildFaceRig(
     u, w, part, pairUpper, pairLower, pairU, midline, pairIndex, pairBlend,
   };
 }
+
+/**
+ * The pixels a render of this rig can change: the bounding box of all its vertices (the outer
+ * ring is fixed, so no posed triangle leaves it), plus a pixel for bilinear edges; clamped to
+ * the frame.
+ */
+export function rigBounds(rig: FaceRig): { x0: number; y0: number; x1: number; y1: number } {
+  let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+  for (let v = 0; v < rig.vertexCount; v++) {
+    const x = rig.source[2 * v], y = rig.source[2 * v + 1];
+    if (x < x0) x0 = x;
+    if (x > x1) x1 = x;
+    if (y < y0) y0 = y;
+    if (y > y1) y1 = y;
+  }
+  return {
+    x0: Math.max(0, Math.floor(x0) - 1),
+    y0: Math.max(0, Math.floor(y0) - 1),
+    x1: Math.min(rig.width, Math.ceil(x1) + 2),
+    y1: Math.min(rig.height, Math.ceil(y1) + 2),
+  };
+}

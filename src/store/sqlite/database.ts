@@ -11,6 +11,7 @@ import { SqliteAccountRepository } from './accounts.js';
 import { SqliteApiKeyRepository } from './api-keys.js';
 import { SqliteCreditLedgerRepository } from './credit-ledger.js';
 import { SqliteJobRepository } from './jobs.js';
+import { SqliteSessionRepository } from './sessions.js';
 import { withStatementCache } from './statement-cache.js';
 import { SqliteWebhookDeliveryRepository } from './webhook-deliveries.js';
 import { SqliteWebhookSecretRepository } from './webhook-secrets.js';
@@ -40,6 +41,7 @@ export async function openSqliteStore(dataDir: string): Promise<Store> {
   return {
     accounts: new SqliteAccountRepository(db),
     apiKeys: new SqliteApiKeyRepository(db),
+    sessions: new SqliteSessionRepository(db),
     jobs: new SqliteJobRepository(db),
     credits: new SqliteCreditLedgerRepository(db),
     webhookSecrets: new SqliteWebhookSecretRepository(db),

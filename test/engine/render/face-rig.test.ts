@@ -26,6 +26,30 @@ describe('face rig and renderer', () => {
     renderer = new FaceRenderer(image, face.points, await faceMeshTriangles());
   });
 
+  test('no pose changes a pixel outside the renderer\'s bounds, and a bounds-only redraw equals a full one', () => {
+    const { x0, y0, x1, y1 } = renderer.bounds;
+    assert.ok(x1 - x0 < image.width && y1 - y0 < image.height, 'the bounds are smaller than the frame');
+    const reused = Uint8Array.from(image.data);
+    const extremes: Array<Partial<FacePose>> = [
+      { jaw: 1, spread: 1 }, { jaw: 1, spread: -1, headRoll: 0.08, headX: 0.06, headY: -0.06 },
+      { closure: 1, labiodental: 1, headRoll: -0.08, headX: -0.06, headY: 0.06, blinkLeft: 1, blinkRight: 1, cornerLift: 1 },
+    ];
+    for (const pose of extremes) {
+      const { frame } = posed(pose);
+      for (let y = 0; y < image.height; y++) {
+        for (let x = 0; x < image.width; x++) {
+          if (x >= x0 && x < x1 && y >= y0 && y < y1) continue;
+          const o = (y * image.width + x) * 4;
+          if (frame[o] !== image.data[o] || frame[o + 1] !== image.data[o + 1] || frame[o + 2] !== image.data[o + 2]) {
+            assert.fail(`pixel ${x},${y} changed outside the bounds for ${JSON.stringify(pose)}`);
+          }
+        }
+      }
+      renderer.render({ ...REST_POSE, ...pose }, reused, true);
+      assert.deepEqual(reused, frame, 'redrawing only the bounds of a reused buffer gives the same frame');
+    }
+  });
+
   test('the rest pose brings the lips together', () => {
     const { points } = posed({});
     assert.ok(gapOf(points) < 0.01, `rest gap ${gapOf(points)}`);

@@ -1,0 +1,58 @@
+// SourceFrames: lipsync-video's source frames in the timeline's order, forwards from the source
+// and backwards from a seekable copy, as BT.709 yuv420p whatever the source's colours.
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeSeekableVideoCopy } from '../../../src/engine/media/index.js';
+import { SourceFrames } from '../../../src/engine/pipelines/source-frames.js';
+import { ffmpeg, makeTempDir } from './pipeline-fixtures.js';
+
+const FPS = 25;
+const FRAMES = 30;
+
+function meanDifference(a: Uint8Array, b: Uint8Array): number {
+  let sum = 0;
+  for (let i = 0; i < a.length; i++) sum += Math.abs(a[i] - b[i]);
+  return sum / a.length;
+}
+
+describe('SourceFrames', { timeout: 120_000 }, () => {
+  test('serves a BT.601 video backwards from the seekable copy with the frames and colours of the forward read', async (t) => {
+    const dir = await makeTempDir(t);
+    const source = join(dir, 'bt601.mp4');
+    // A moving pattern with saturated colours, where reading BT.601 as BT.709 would show.
+    await ffmpeg([
+      '-f', 'lavfi', '-i', `testsrc2=size=96x64:rate=${FPS}:duration=${FRAMES / FPS}`,
+      '-c:v', 'libx264', '-preset', 'ultrafast', '-crf', '12', '-pix_fmt', 'yuv420p',
+      '-colorspace', 'smpte170m', '-color_primaries', 'smpte170m', '-color_trc', 'smpte170m', '-color_range', 'tv', source,
+    ]);
+    const size = { width: 96, height: 64, fps: FPS };
+    const forwards = new SourceFrames(source, size);
+    const expected: Uint8Array[] = [];
+    try {
+      for (let i = 0; i < FRAMES; i++) expected.push(await forwards.frame(i));
+    } finally {
+      await forwards.close();
+    }
+
+    const copy = join(dir, 'copy.mp4');
+    let made: Promise<string> | null = null;
+    const seekableCopy = () => (made ??= writeSeekableVideoCopy(source, copy, { ...size, keyframeInterval: 8 }).then(() => copy));
+    const backwards = new SourceFrames(source, { ...size, chunkFrames: 8, seekableCopy });
+    const differences: number[] = [];
+    try {
+      // The bounce order: forwards to the end, then back to the start.
+      for (let i = 0; i < FRAMES; i++) await backwards.frame(i);
+      assert.ok(!existsSync(copy), 'a forward read does not make the copy');
+      for (let i = FRAMES - 2; i >= 0; i--) differences.push(meanDifference(await backwards.frame(i), expected[i]));
+    } finally {
+      await backwards.close();
+    }
+    const report = `mean |backwards − forwards| per frame, from frame ${FRAMES - 2} down: ${differences.map((d) => d.toFixed(2)).join(' ')}`;
+    // Each frame must match its own forward frame (the pattern moves, so a neighbour would not).
+    assert.ok(Math.max(...differences) < 1.5, report);
+    const neighbour = meanDifference(expected[10], expected[11]);
+    assert.ok(neighbour > 3 * Math.max(...differences), `neighbouring frames differ by ${neighbour.toFixed(2)}; ${report}`);
+  });
+});

@@ -61,7 +61,6 @@ export async function jobRoutes(app: FastifyInstance, options: JobRoutesOptions)
       },
     },
     async (request) => {
-      if ((process.env.MP_EXP ?? '').includes('nodb')) { (globalThis as any).__j ??= (await jobs.findForAccount(jobIdOf(request.params.id), request.caller.accountId))!; return toJobObject((globalThis as any).__j, publicUrl); } // EXP-TEMP
       const job = await jobs.findForAccount(jobIdOf(request.params.id), request.caller.accountId);
       if (!job) throw new JobNotFoundError(request.params.id);
       return toJobObject(job, publicUrl);

@@ -74,9 +74,13 @@ export class SpeakerFrames {
 
   /** The smoothed landmarks of frame `i` (valid until the next call; only meaningful when strength > 0). */
   landmarks(i: number): Float32Array {
+    // The window stops at the video's ends: present() counts frames beyond them as present (so
+    // the ends do not fade), but they have no landmarks — reading them smeared NaN over the
+    // first and last half-window of every video, which then went out undubbed (found by the eval).
+    const end = (this.total ?? this.analysed) - 1;
     let first = i, last = i;
-    while (first > i - this.halfWindow && this.present(first - 1)) first--;
-    while (last < i + this.halfWindow && this.present(last + 1)) last++;
+    while (first > i - this.halfWindow && first > 0 && this.present(first - 1)) first--;
+    while (last < i + this.halfWindow && last < end && this.present(last + 1)) last++;
     const run = new Float32Array((last - first + 1) * COORDS);
     for (let j = first; j <= last; j++) this.rawInto(j, run, (j - first) * COORDS);
     smoothLandmarkSequence(run, new Uint8Array(last - first + 1).fill(1), this.fps);

@@ -38,14 +38,21 @@ export async function openSqliteStore(dataDir: string): Promise<Store> {
     await db.destroy();
     throw error;
   }
+  // A second, read-only connection for the hottest read (polling a job); opened after the
+  // migration so the schema it prepares against exists. WAL lets it read while the other writes.
+  const reader = new SqliteDatabase(join(dataDir, DATABASE_FILE_NAME), { readonly: true, fileMustExist: true });
+  reader.pragma('busy_timeout = 5000');
   return {
     accounts: new SqliteAccountRepository(db),
     apiKeys: new SqliteApiKeyRepository(db),
     sessions: new SqliteSessionRepository(db),
-    jobs: new SqliteJobRepository(db),
+    jobs: new SqliteJobRepository(db, reader),
     credits: new SqliteCreditLedgerRepository(db),
     webhookSecrets: new SqliteWebhookSecretRepository(db),
     webhookDeliveries: new SqliteWebhookDeliveryRepository(db),
-    close: () => db.destroy(),
+    close: async () => {
+      reader.close();
+      await db.destroy();
+    },
   };
 }

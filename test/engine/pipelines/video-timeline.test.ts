@@ -64,6 +64,15 @@ describe('frames where the face is lost', () => {
     assert.deepEqual(usable.map((_, i) => +store.strength(i).toFixed(2)), [1, 0.83, 0.67, 0.5, 0.33, 0.17, 0, 0, 0, 0.17, 0.33, 0.5, 0.67, 0.83, 1, 1]);
   });
 
+  test('the first and last frames of a video get finite smoothed landmarks (the window stops at the ends)', () => {
+    const store = speakerFrames(new Array(40).fill(1));
+    for (const i of [0, 1, 5, 34, 38, 39]) {
+      const points = store.landmarks(i);
+      assert.ok(points.every(Number.isFinite), `frame ${i} has NaN landmarks`);
+      assert.ok(Math.abs(points[0] - i) < 3, `frame ${i} smoothed to ${points[0]}`);
+    }
+  });
+
   test('a frame is read only once the analysis is far enough past it', () => {
     const store = speakerFrames(new Array(40).fill(1), false);
     assert.equal(store.ready(39 - store.lookahead), true);

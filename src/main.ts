@@ -8,7 +8,7 @@ import { CostEstimator } from './billing/estimate.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { JobService, OutputRetentionSweep, WorkerPool, outputsDir } from './jobs/index.js';
 import { PeriodicTask } from './jobs/periodic-task.js';
-import { UploadRetentionSweep, UploadStore, resolveUploadSource, uploadsDir } from './jobs/uploads.js';
+import { UploadStore, resolveUploadSource, uploadsDir } from './jobs/uploads.js';
 import { WebhookDeliveryService, WebhookDispatcher, WebhookSecretService } from './jobs/webhooks/index.js';
 import { buildServer } from './server.js';
 import { openSqliteStore } from './store/index.js';
@@ -58,10 +58,10 @@ async function main(): Promise<void> {
     // Our own upload URLs are read from disk (they are loopback, which the SSRF guard refuses).
     publicUrl: config.publicUrl,
   });
-  const uploadRetention = new UploadRetentionSweep({ store: uploadStore, logger: logger.child({ component: 'uploads' }) });
   const housekeeping = [
     new PeriodicTask('plan renewals', 3600_000, () => services.billing.renewDue(), logger),
     new PeriodicTask('expired sessions', 3600_000, () => services.sessions.sweepExpired(), logger),
+    new PeriodicTask('expired uploads', 3600_000, () => uploadStore.sweepExpired(), logger),
   ];
   const retention = new OutputRetentionSweep({
     jobs: store.jobs,
@@ -104,7 +104,6 @@ async function main(): Promise<void> {
 
   pool.start();
   retention.start();
-  uploadRetention.start();
   for (const task of housekeeping) task.start();
   dispatcher.start();
   await app.listen({ port: config.port, host: config.host });
@@ -132,7 +131,6 @@ async function main(): Promise<void> {
           pool.stop(graceMs),
           dispatcher.stop(graceMs),
           retention.stop(),
-          uploadRetention.stop(),
           ...housekeeping.map((task) => task.stop()),
         ]).then(() => app.close()),
         graceMs + SHUTDOWN_SLACK_MS,

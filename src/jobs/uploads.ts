@@ -7,7 +7,6 @@ import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/p
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { Logger } from 'pino';
 import { SNIFF_BYTES, sniffMediaType, UPLOAD_MEDIA_TYPES, type SniffedMediaType } from './uploads-media-type.js';
 
 export interface UploadMeta {
@@ -228,51 +227,6 @@ export function localUploadFiles(input: Record<string, unknown>, context: Upload
     if ('path' in source) files[field] = source.path;
   }
   return files;
-}
-
-export interface UploadRetentionOptions {
-  store: UploadStore;
-  logger: Logger;
-  /** Time between sweeps; default an hour. */
-  intervalMs?: number;
-}
-
-/** Runs `store.sweepExpired` now and then every interval, until stopped. */
-export class UploadRetentionSweep {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<number> | null = null;
-
-  constructor(private readonly options: UploadRetentionOptions) {}
-
-  start(): void {
-    if (this.timer) return;
-    const tick = () => {
-      void this.sweepOnce().catch((error: unknown) => this.options.logger.error({ err: error }, 'upload retention sweep failed'));
-    };
-    tick();
-    this.timer = setInterval(tick, this.options.intervalMs ?? 3600_000);
-    this.timer.unref();
-  }
-
-  async stop(): Promise<void> {
-    clearInterval(this.timer);
-    this.timer = undefined;
-    await this.running?.catch(() => {});
-  }
-
-  /** One sweep; concurrent calls share it. Answers how many uploads were deleted. */
-  sweepOnce(): Promise<number> {
-    this.running ??= this.options.store
-      .sweepExpired()
-      .then((deleted) => {
-        if (deleted > 0) this.options.logger.info({ deleted }, 'expired uploads deleted');
-        return deleted;
-      })
-      .finally(() => {
-        this.running = null;
-      });
-    return this.running;
-  }
 }
 
 /** Counts bytes, enforces the size limit and sniffs the type from the first bytes as they stream past. */

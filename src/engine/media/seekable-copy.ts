@@ -23,8 +23,10 @@ export interface SeekableCopyOptions {
 }
 
 /**
- * Writes `dest` (MP4, H.264 at near-transparent quality: ≈ 40 KB a frame at 720p). Its frames are
- * the ones decodeVideoFramesYuv420(source, { width, height, fps }) yields, in the same order.
+ * Writes `dest` (MP4, MPEG-4 part 2 at near-transparent quality: ≈ 48 dB PSNR, ≈ 15 KB a frame at
+ * 720p). Its frames are the ones decodeVideoFramesYuv420(source, { width, height, fps }) yields,
+ * in the same order. MPEG-4 rather than H.264: on 10 s of 720p it took 2.3 s of CPU where x264
+ * (ultrafast, crf 10, 53 dB) took 13.6 s, more than the job's own encode.
  */
 export async function writeSeekableVideoCopy(source: string, dest: string, opts: SeekableCopyOptions): Promise<void> {
   const field = opts.field ?? DEFAULT_FIELD;
@@ -35,9 +37,9 @@ export async function writeSeekableVideoCopy(source: string, dest: string, opts:
     '-map', '0:v:0', '-an', '-sn', '-dn',
     '-vf', [`fps=${opts.fps}`, ...toYuv].join(','),
     ...(opts.maxFrames ? ['-frames:v', String(opts.maxFrames)] : []),
-    '-colorspace', 'bt709', '-color_primaries', 'bt709', '-color_trc', 'bt709', '-color_range', 'tv',
-    '-c:v', 'libx264', '-preset', 'ultrafast', '-crf', '10', '-pix_fmt', 'yuv420p',
-    '-g', String(opts.keyframeInterval), '-keyint_min', String(opts.keyframeInterval), '-bf', '0', '-threads', '1',
+    '-c:v', 'mpeg4', '-q:v', '2', '-pix_fmt', 'yuv420p', '-g', String(opts.keyframeInterval), '-bf', '0', '-threads', '1',
+    // MPEG-4 part 2 carries no colour description itself: the MP4's colr box says BT.709 limited range.
+    '-colorspace', 'bt709', '-color_primaries', 'bt709', '-color_trc', 'bt709', '-color_range', 'tv', '-movflags', '+write_colr',
     '-f', 'mp4', dest,
   ];
   const tool = startTool(ffmpegPath(), args, { stdout: 'ignore', signal: opts.signal });

@@ -105,7 +105,8 @@ export function setIdlePose(pose: FacePose, i: number, idle: IdleTrack, style: S
  * Produce and encode `options.frameCount` frames. `produce(i)` returns frame i's RGBA; it is called
  * while ffmpeg still takes frame i − 1, so (without `changingRegion`) it must not return that
  * frame's buffer again. With `changingRegion` the RGBA is converted before the next call, so one
- * buffer is enough.
+ * buffer is enough. With `options.inputFormat` 'yuv420p', `produce` returns yuv420p frames
+ * (BT.709 limited, media/yuv420.ts) that go to ffmpeg as they are.
  *
  * `changingRegion`: when only that part of the frames ever differs from frame to frame (a face
  * in a still portrait), frames are converted to yuv420p here, the whole frame once per buffer and
@@ -120,7 +121,7 @@ export async function encodeFrames(
 ): Promise<void> {
   const { width, height } = options;
   const toYuv = changingRegion !== undefined;
-  const encoder = openVideoEncoder({ ...options, inputFormat: toYuv ? 'yuv420p' : 'rgba' });
+  const encoder = openVideoEncoder({ ...options, inputFormat: toYuv ? 'yuv420p' : (options.inputFormat ?? 'rgba') });
   // Two buffers: one converted while ffmpeg reads the other. Each is converted whole the first
   // time; afterwards the pixels outside the region are already right.
   const yuvBuffers = toYuv ? [new Uint8Array(yuv420FrameBytes(width, height)), new Uint8Array(yuv420FrameBytes(width, height))] : [];

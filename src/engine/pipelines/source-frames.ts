@@ -2,7 +2,7 @@
 // as yuv420p (BT.709 limited range: the encoder's format). Forward runs stream from one decoder;
 // a jump restarts it; a backward run (bounce) reads chunks of frames from a seekable copy and
 // hands them out last to first.
-import { decodeVideoFramesYuv420, type DecodedYuv420Frame } from '../media/video-decode.js';
+import { decodeVideoFramesYuv420, type DecodedYuv420Frame } from '../media/index.js';
 
 export interface SourceFramesOptions {
   width: number;

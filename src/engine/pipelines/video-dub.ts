@@ -6,7 +6,7 @@
 // and only the 2×2 blocks the drawing changed are written, so every other pixel of the frame
 // keeps its decoded value exactly.
 import { faceMeshTriangles, topology } from '../face/index.js';
-import { rgbaChangesToYuv420, yuv420ToRgba } from '../media/yuv420.js';
+import { rgbaChangesToYuv420, yuv420ToRgba } from '../media/index.js';
 import {
   buildFaceRig, copyRegion, FaceRenderer, mouthPaletteFromImage, rigBounds,
   type FacePose, type InteriorSample, type MouthPalette,

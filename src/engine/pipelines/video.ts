@@ -9,12 +9,12 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { mouthControlsFromAnalysis } from '../audio/index.js';
 import { InvalidMediaError, NoFaceError } from '../errors.js';
-import { fetchMedia, imageOutputSize, openVideoEncoder, probeMedia, writeSeekableVideoCopy, type VideoEncoderOptions } from '../media/index.js';
+import { fetchMedia, imageOutputSize, probeMedia, writeSeekableVideoCopy } from '../media/index.js';
 import {
   DEFAULT_LIMITS, SHORT_SIDE,
   type EngineLimits, type LipsyncVideoRequest, type RunOptions, type RunResult,
 } from '../types.js';
-import { applyArticulation, loadSpeech, restPose, setFramePose } from './common.js';
+import { applyArticulation, encodeFrames, loadSpeech, restPose, setFramePose } from './common.js';
 import { loadAnimationMask } from './mask.js';
 import { styleFromPrompt } from './prompt.js';
 import { SourceFrames } from './source-frames.js';
@@ -126,8 +126,8 @@ export async function renderLipsyncVideo(req: LipsyncVideoRequest, opts: RunOpti
     let dubber: VideoFrameDubber | null = null;
     const pose = restPose();
     const durationSeconds = outputFrames / fps;
-    await encodeYuv420Frames(
-      { width, height, fps, frameCount: outputFrames, durationSeconds, audioPath, outputPath: opts.outputPath, signal },
+    await encodeFrames(
+      { width, height, fps, frameCount: outputFrames, durationSeconds, audioPath, outputPath: opts.outputPath, signal, inputFormat: 'yuv420p' },
       clock,
       async (k) => {
         await analysis.readyFor(k);
@@ -148,34 +148,5 @@ export async function renderLipsyncVideo(req: LipsyncVideoRequest, opts: RunOpti
   } finally {
     stopCopy.abort(); // done or failed: the copy's ffmpeg must not outlive the job
     await Promise.all([frames.close(), analysis.close()]);
-  }
-}
-
-/**
- * Encode `options.frameCount` yuv420p frames; `produce(i)` returns frame i in a buffer of its own
- * (it is called while ffmpeg still takes frame i − 1). encodeFrames (common.ts) for frames that
- * are yuv420p already.
- */
-async function encodeYuv420Frames(
-  options: VideoEncoderOptions, clock: StageClock, produce: (i: number) => Promise<Uint8Array>,
-): Promise<void> {
-  const encoder = openVideoEncoder({ ...options, inputFormat: 'yuv420p' });
-  try {
-    let pendingWrite: Promise<void> = Promise.resolve();
-    for (let i = 0; i < options.frameCount; i++) {
-      const frame = await produce(i);
-      await pendingWrite;
-      pendingWrite = encoder.writeFrame(frame);
-      // Awaited on the next turn; until then a failure must not count as unhandled.
-      pendingWrite.catch(() => {});
-      if ((i & 7) === 0) clock.report(i / options.frameCount);
-      clock.checkAborted();
-    }
-    await pendingWrite;
-    clock.enter('encode');
-    await encoder.finish();
-  } catch (err) {
-    encoder.abort();
-    throw err;
   }
 }

@@ -41,18 +41,24 @@ describe('SourceFrames', { timeout: 120_000 }, () => {
     const seekableCopy = () => (made ??= writeSeekableVideoCopy(source, copy, { ...size, keyframeInterval: 8 }).then(() => copy));
     const backwards = new SourceFrames(source, { ...size, chunkFrames: 8, seekableCopy });
     const differences: number[] = [];
+    const wrongFrames: number[] = [];
     try {
       // The bounce order: forwards to the end, then back to the start.
       for (let i = 0; i < FRAMES; i++) await backwards.frame(i);
       assert.ok(!existsSync(copy), 'a forward read does not make the copy');
-      for (let i = FRAMES - 2; i >= 0; i--) differences.push(meanDifference(await backwards.frame(i), expected[i]));
+      for (let i = FRAMES - 2; i >= 0; i--) {
+        const frame = await backwards.frame(i);
+        const own = meanDifference(frame, expected[i]);
+        differences.push(own);
+        // The pattern moves: a frame is closer to its own forward frame than to either neighbour.
+        if ([i - 1, i + 1].some((j) => j >= 0 && j < FRAMES && meanDifference(frame, expected[j]) <= own)) wrongFrames.push(i);
+      }
     } finally {
       await backwards.close();
     }
     const report = `mean |backwards − forwards| per frame, from frame ${FRAMES - 2} down: ${differences.map((d) => d.toFixed(2)).join(' ')}`;
-    // Each frame must match its own forward frame (the pattern moves, so a neighbour would not).
-    assert.ok(Math.max(...differences) < 1.5, report);
-    const neighbour = meanDifference(expected[10], expected[11]);
-    assert.ok(neighbour > 3 * Math.max(...differences), `neighbouring frames differ by ${neighbour.toFixed(2)}; ${report}`);
+    assert.deepEqual(wrongFrames, [], `every frame is its own; ${report}`);
+    // Only the copy's coding loss on this sharp, saturated pattern (no colour shift on top).
+    assert.ok(Math.max(...differences) < 2, report);
   });
 });

@@ -121,9 +121,10 @@ describe('lipsync-video', { timeout: 600_000 }, () => {
       const report = `${name}: mean |output − reference| away from the face per frame: ${diff.map((d) => d.toFixed(2)).join(' ')}; ` +
         `mean output − reference per channel: ${shift.map((d) => d.toFixed(2)).join(' ')}`;
       process.stderr.write(`# ${report}\n`);
-      // Encoding noise grows as the face's changes steer the encoder differently; a colour shift
-      // would show from the first frame on, and in the mean.
-      assert.ok(Math.max(...diff) < 2 && diff[0] < 0.5, report);
+      // Encoding noise grows from frame to frame as the dubbed face steers the encoder differently
+      // (up to ≈ 1.8 here); a colour shift (≈ 3–7 for BT.601 read as BT.709) shows from the first
+      // frame on, and in the mean, where noise cancels.
+      assert.ok(diff[0] < 0.5 && Math.max(...diff) < 3, report);
       assert.ok(shift.every((d) => Math.abs(d) < 0.5), report);
     }
   });

@@ -37,7 +37,7 @@ export function registerKeyCommands(program: Command, io: CliIo): void {
 
   keys
     .command('revoke')
-    .description('revoke an API key: requests with it answer 401 from now on')
+    .description('revoke an API key: requests with it answer 401 (a running server stops trusting it within 5 s)')
     .argument('<keyId>', 'the key id (the part after sk_, before the second _)')
     .action((keyId: string) =>
       withStore(io, async (store) => {

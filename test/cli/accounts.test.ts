@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createAccountServices } from '../../src/account-services.js';
 import { ensureBootstrapAccount } from '../../src/accounts/index.js';
-import { runCli } from '../../src/cli/program.js';
+import { runCliIn } from './run-cli.js';
 import { openSqliteStore } from '../../src/store/index.js';
 import { PLANS_FILE } from '../api/test-app.js';
 
@@ -25,18 +25,7 @@ describe('mouthpiece accounts', () => {
   });
   after(() => rm(dataDir, { recursive: true, force: true }));
 
-  async function cli(...args: string[]) {
-    let stdout = '';
-    let stderr = '';
-    const code = await runCli(args, {
-      stdout: (text) => (stdout += text),
-      stderr: (text) => (stderr += text),
-      env: { MOUTHPIECE_DATA_DIR: dataDir, MOUTHPIECE_PUBLIC_URL: 'https://lipsync.example.com' },
-      cwd: dataDir,
-      interactive: false,
-    });
-    return { code, stdout, stderr };
-  }
+  const cli = (...args: string[]) => runCliIn(dataDir, args, { MOUTHPIECE_PUBLIC_URL: 'https://lipsync.example.com' });
 
   test('claim-link prints a one-time link that gives the admin an e-mail and password', async () => {
     const { code, stdout } = await cli('accounts', 'claim-link');

@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ApiKeyService } from '../../src/accounts/index.js';
-import { runCli } from '../../src/cli/program.js';
+import { runCliIn } from './run-cli.js';
 import { openSqliteStore } from '../../src/store/index.js';
 
 describe('mouthpiece CLI', () => {
@@ -14,18 +14,7 @@ describe('mouthpiece CLI', () => {
   });
   after(() => rm(dataDir, { recursive: true, force: true }));
 
-  async function cli(...args: string[]) {
-    let stdout = '';
-    let stderr = '';
-    const code = await runCli(args, {
-      stdout: (text) => (stdout += text),
-      stderr: (text) => (stderr += text),
-      env: { MOUTHPIECE_DATA_DIR: dataDir },
-      cwd: dataDir,
-      interactive: false,
-    });
-    return { code, stdout, stderr };
-  }
+  const cli = (...args: string[]) => runCliIn(dataDir, args);
 
   test('keys create prints only the new key on stdout, and the key verifies', async () => {
     const { code, stdout, stderr } = await cli('keys', 'create', '--name', 'demo');
@@ -73,14 +62,7 @@ describe('mouthpiece CLI', () => {
   });
 
   test('a bad environment variable is reported by name', async () => {
-    let stderr = '';
-    const code = await runCli(['keys', 'list'], {
-      stdout: () => {},
-      stderr: (text) => (stderr += text),
-      env: { MOUTHPIECE_DATA_DIR: dataDir, PORT: 'x' },
-      cwd: dataDir,
-      interactive: false,
-    });
+    const { code, stderr } = await runCliIn(dataDir, ['keys', 'list'], { PORT: 'x' });
     assert.equal(code, 2);
     assert.match(stderr, /invalid configuration: PORT/);
   });

@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureBootstrapAccount } from '../../src/accounts/index.js';
-import { runCli } from '../../src/cli/program.js';
+import { runCliIn } from './run-cli.js';
 import { openSqliteStore } from '../../src/store/index.js';
 import { createAccount } from '../store/temp-store.js';
 
@@ -26,18 +26,7 @@ describe('mouthpiece credits', () => {
   });
   after(() => rm(dataDir, { recursive: true, force: true }));
 
-  async function cli(...args: string[]) {
-    let stdout = '';
-    let stderr = '';
-    const code = await runCli(args, {
-      stdout: (text) => (stdout += text),
-      stderr: (text) => (stderr += text),
-      env: { MOUTHPIECE_DATA_DIR: dataDir },
-      cwd: dataDir,
-      interactive: false,
-    });
-    return { code, stdout, stderr };
-  }
+  const cli = (...args: string[]) => runCliIn(dataDir, args);
 
   test('the admin account made at first start has 1 000 000 API and user credits', async () => {
     const shown = await cli('credits', 'show');

@@ -27,6 +27,8 @@ export function rgbaToYuv420(rgba: Uint8Array, width: number, height: number, ou
   const chromaWidth = width >> 1;
   const uPlane = width * height;
   const vPlane = uPlane + chromaWidth * (height >> 1);
+  // The block conversion is written out here rather than calling blockToYuv420: the call made
+  // a whole 720p frame 3.8 → 5.0 ms (same bytes out), and this runs for every rendered frame.
   for (let y = y0; y < y1; y += 2) {
     let top = (y * width + x0) * 4;
     let bottom = top + width * 4;

@@ -11,7 +11,7 @@ export {
   type JobPage,
 } from './job-service.js';
 export * from './submit-errors.js';
-export { toJobObject, type JobObject } from './job-object.js';
+export { jobObjectJson, toJobObject, type JobObject } from './job-object.js';
 export { WorkerPool, type WorkerPoolOptions } from './worker-pool.js';
 export { OutputRetentionSweep, type OutputRetentionOptions } from './output-retention.js';
 export { crashedTooOftenMessage } from './job-run.js';

@@ -1,6 +1,6 @@
 // The job as clients see it (GET /api/v1/jobs/{id}, and the webhook body next): the contract's
 // fields exactly, then our extensions. Built in one place so both always agree.
-import type { JobModel, JobRecord } from '../store/index.js';
+import type { JobModel, JobRecord, JobView } from '../store/index.js';
 import { outputUrl } from './outputs.js';
 
 export interface JobObject {
@@ -36,7 +36,7 @@ export function toJobObject(job: JobRecord, publicUrl: string): JobObject {
     status: job.status,
     output: job.status === 'completed' && job.outputFile ? outputUrl(publicUrl, job.outputFile) : null,
     error: job.status === 'failed' ? job.error : '',
-    executionTime: job.status === 'completed' ? job.executionMs : null,
+    executionTime: job.status === 'completed' && job.executionMs !== null ? Math.round(job.executionMs) : null,
     timings: done ? (job.timings ?? {}) : null,
     progress: job.progress,
     stage: job.stage,
@@ -49,7 +49,27 @@ export function toJobObject(job: JobRecord, publicUrl: string): JobObject {
   };
 }
 
-function creditsOf(job: JobRecord): number | null {
+/**
+ * `JSON.stringify(toJobObject(job))` for a job read as a JobView (the poll), without parsing its
+ * stored JSON (input, timings) only to write it out again: with the schema serializer that this
+ * skips, a measured share of a poll's CPU (bench/api.ts). test/jobs/job-object.test.ts holds the
+ * two to the same text in every state of a job; a field added to one must be added to both.
+ */
+export function jobObjectJson(job: JobView, publicUrl: string): string {
+  const done = job.status !== 'processing';
+  const output = job.status === 'completed' && job.outputFile ? JSON.stringify(outputUrl(publicUrl, job.outputFile)) : 'null';
+  const executionTime = job.status === 'completed' && job.executionMs !== null ? String(Math.round(job.executionMs)) : 'null';
+  const timings = done ? (job.timingsJson ?? '{}') : 'null';
+  const completedAt = job.completedAt === null ? 'null' : `"${new Date(job.completedAt).toISOString()}"`;
+  const credits = creditsOf(job);
+  return `{"id":${JSON.stringify(job.id)},"model":"${job.model}","status":"${job.status}","output":${output},` +
+    `"error":${job.status === 'failed' ? JSON.stringify(job.error) : '""'},"executionTime":${executionTime},` +
+    `"timings":${timings},"progress":${job.progress},"stage":${JSON.stringify(job.stage)},` +
+    `"createdAt":"${new Date(job.createdAt).toISOString()}","completedAt":${completedAt},"seed":${job.seed},` +
+    `"input":${job.inputJson},"credits":${credits === null ? 'null' : credits},"outputDeleted":${job.outputDeletedAt !== null}}`;
+}
+
+function creditsOf(job: Pick<JobRecord, 'status' | 'credits'>): number | null {
   switch (job.status) {
     case 'processing':
     case 'completed':

@@ -8,6 +8,7 @@ import type {
   JobListPosition,
   JobModel,
   JobRecord,
+  JobView,
   JobRepository,
 } from '../store/index.js';
 import { newOutputToken, removeOutputFile } from './outputs.js';
@@ -115,6 +116,11 @@ export class JobService {
 
   findForAccount(id: string, accountId: string): Promise<JobRecord | undefined> {
     return this.jobs.findForAccount(id, accountId);
+  }
+
+  /** The job as polling shows it (jobObjectJson's input). */
+  findViewForAccount(id: string, accountId: string): Promise<JobView | undefined> {
+    return this.jobs.findViewForAccount(id, accountId);
   }
 
   /** One page of the account's jobs, newest first. */

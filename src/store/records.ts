@@ -91,6 +91,20 @@ export interface JobRecord {
   outputDeletedAt: number | null;
 }
 
+/**
+ * A job as the polling read returns it: the fields the job object shows, with its JSON columns
+ * as the text they were stored as (JSON.stringify's), so the answer is written without parsing
+ * them and writing them again.
+ */
+export interface JobView
+  extends Pick<
+    JobRecord,
+    'id' | 'model' | 'status' | 'stage' | 'progress' | 'seed' | 'outputFile' | 'error' | 'executionMs' | 'createdAt' | 'completedAt' | 'credits' | 'outputDeletedAt'
+  > {
+  inputJson: string;
+  timingsJson: string | null;
+}
+
 export interface NewJob {
   id: string;
   accountId: string;

@@ -16,6 +16,7 @@ import type {
   SubmitOutcome,
   JobFailure,
   JobRecord,
+  JobView,
   JobSuccess,
   NewJob,
   NewWebhookDelivery,
@@ -96,6 +97,8 @@ export interface JobRepository {
   findById(id: string): Promise<JobRecord | undefined>;
   /** The job if it belongs to `accountId`; another account's job is indistinguishable from none. */
   findForAccount(id: string, accountId: string): Promise<JobRecord | undefined>;
+  /** What polling a job reads: findForAccount's answer, only the shown fields, JSON left as text. */
+  findViewForAccount(id: string, accountId: string): Promise<JobView | undefined>;
   /**
    * Atomically takes the oldest `processing` job whose lease is free or expired: locks it for
    * `leaseMs` to `workerId` and counts the attempt. Undefined when nothing is claimable.

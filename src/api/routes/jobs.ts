@@ -1,9 +1,9 @@
 // The caller's jobs: read one, list them, cancel one, purge an output. Another account's job is
 // answered exactly like a job that does not exist (404), so ids cannot be probed.
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type, type Static } from 'typebox';
-import { JobNotFoundError, toJobObject, type JobService } from '../../jobs/index.js';
+import { JobNotFoundError, jobObjectJson, toJobObject, type JobService } from '../../jobs/index.js';
 import { JOB_MODELS, type JobListFilter, type JobListPosition } from '../../store/index.js';
 import { invalidRequest } from '../errors.js';
 import { JobObjectSchema, JobParams, errorResponses } from '../schemas.js';
@@ -60,10 +60,12 @@ export async function jobRoutes(app: FastifyInstance, options: JobRoutesOptions)
         response: { 200: JobObjectSchema, ...errorResponses(401, 404, 429) },
       },
     },
-    async (request) => {
-      const job = await jobs.findForAccount(jobIdOf(request.params.id), request.caller.accountId);
+    async (request, reply) => {
+      const job = await jobs.findViewForAccount(jobIdOf(request.params.id), request.caller.accountId);
       if (!job) throw new JobNotFoundError(request.params.id);
-      return toJobObject(job, publicUrl);
+      // Already the JSON the schema above documents: Fastify sends a string as it is (the typed
+      // reply only knows the object form).
+      return (reply as FastifyReply).type('application/json; charset=utf-8').send(jobObjectJson(job, publicUrl));
     },
   );
 

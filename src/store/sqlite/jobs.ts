@@ -10,6 +10,7 @@ import type {
   JobListPosition,
   JobRecord,
   JobSuccess,
+  JobView,
   NewJob,
   SubmitChecks,
   SubmitOutcome,
@@ -21,33 +22,31 @@ import { writeTransaction } from './transaction.js';
 
 export class SqliteJobRepository implements JobRepository {
   /**
-   * The poll's query (GET /api/v1/jobs/{id}), compiled once, reading the row as one JSON text:
-   * building the Kysely query, and the driver making a 26-property object of the row (then
-   * parsing `input` apart), were each a measured share of a poll (bench/api.ts).
+   * The poll's read (GET /api/v1/jobs/{id}), prepared once on a read-only connection to the same
+   * file: no query building, no connection mutex, no mapping of the row (each a measured share of
+   * a poll in bench/api.ts), and being another connection it sees only committed rows — never a
+   * job inside another request's open transaction. Without a reader, the same SQL through Kysely.
    * Parameters: [id, accountId].
    */
-  private readonly jobForAccount: CompiledQuery<{ job: string }>;
+  private readonly viewForAccount: CompiledQuery<JobView>;
+  private readonly viewForAccountOnReader: SqliteStatement<[string, string], JobView> | null;
 
-  /** The same query prepared on the read-only connection, when there is one. */
-  private readonly jobForAccountOnReader: SqliteStatement | null;
-
-  /**
-   * `reader`: a read-only connection to the same file for the polling read. It skips Kysely's
-   * per-query work (connection mutex, result mapping; ≈ a third of a poll's CPU in bench/api.ts)
-   * and, being another connection, it sees only committed rows — never a job inside another
-   * request's open transaction.
-   */
   constructor(
     private readonly db: Kysely<Database>,
     reader?: SqliteConnection,
   ) {
-    this.jobForAccount = db
+    this.viewForAccount = db
       .selectFrom('jobs')
-      .select(JOB_RECORD_JSON.as('job'))
+      .select([
+        'id', 'model', 'status', 'stage', 'progress', 'seed', 'error', 'credits',
+        'output_file as outputFile', 'execution_ms as executionMs', 'created_at as createdAt',
+        'completed_at as completedAt', 'output_deleted_at as outputDeletedAt',
+        'input as inputJson', 'timings as timingsJson',
+      ])
       .where('id', '=', '')
       .where('account_id', '=', '')
-      .compile();
-    this.jobForAccountOnReader = reader ? reader.prepare(this.jobForAccount.sql).pluck() : null;
+      .compile() as CompiledQuery<JobView>;
+    this.viewForAccountOnReader = reader ? reader.prepare<[string, string], JobView>(this.viewForAccount.sql) : null;
   }
 
   async create(job: NewJob): Promise<JobRecord> {
@@ -180,12 +179,14 @@ export class SqliteJobRepository implements JobRepository {
   }
 
   async findForAccount(id: string, accountId: string): Promise<JobRecord | undefined> {
-    if (this.jobForAccountOnReader) {
-      const json = this.jobForAccountOnReader.get(id, accountId) as string | undefined;
-      return json === undefined ? undefined : (JSON.parse(json) as JobRecord);
-    }
-    const { rows } = await this.db.executeQuery<{ job: string }>({ ...this.jobForAccount, parameters: [id, accountId] });
-    return rows.length === 0 ? undefined : (JSON.parse(rows[0].job) as JobRecord);
+    const row = await this.db.selectFrom('jobs').selectAll().where('id', '=', id).where('account_id', '=', accountId).executeTakeFirst();
+    return row && jobFromRow(row);
+  }
+
+  async findViewForAccount(id: string, accountId: string): Promise<JobView | undefined> {
+    if (this.viewForAccountOnReader) return this.viewForAccountOnReader.get(id, accountId);
+    const { rows } = await this.db.executeQuery<JobView>({ ...this.viewForAccount, parameters: [id, accountId] });
+    return rows[0];
   }
 
   async claimNext(workerId: string, leaseMs: number, now = Date.now()): Promise<JobRecord | undefined> {
@@ -350,16 +351,6 @@ const JOB_RECORD_COLUMNS: { [field in keyof JobRecord]: keyof JobsTable } = {
 const JOB_RECORD_FIELDS = Object.entries(JOB_RECORD_COLUMNS) as [keyof JobRecord, keyof JobsTable][];
 /** Columns holding JSON text (or null). */
 const JSON_COLUMNS: ReadonlySet<keyof JobsTable> = new Set(['input', 'timings']);
-
-/**
- * A row as the JSON text of its JobRecord — what jobFromRow makes of it, JSON columns embedded
- * as JSON. (SQLite writes REALs with enough digits to read back the same double; json(NULL) is null.)
- */
-const JOB_RECORD_JSON = sql<string>`json_object(${sql.join(
-  JOB_RECORD_FIELDS.map(([field, column]) =>
-    JSON_COLUMNS.has(column) ? sql`${sql.lit(field)}, json(${sql.ref(column)})` : sql`${sql.lit(field)}, ${sql.ref(column)}`,
-  ),
-)})`;
 
 /** A row as a JobRecord; the JSON columns parsed. */
 function jobFromRow(row: Selectable<JobsTable>): JobRecord {

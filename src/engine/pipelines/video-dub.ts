@@ -1,15 +1,15 @@
 // Pass two of lipsync-video, one frame at a time: re-pose the speaker's mouth in a decoded source
 // frame, in place. The rig is built from this frame's own (smoothed) landmarks, so the pose is
-// relative to the mouth as the source shows it: an open mouth is closed by bringing the lips to
-// its own inner-lip midline, a closed one opened from there. Frames stay yuv420p (the encoder's
+// relative to the mouth as the source shows it: an open mouth is closed by bringing the lips
+// together within its own opening, a closed one opened from there. Frames stay yuv420p (the encoder's
 // format) throughout: only the rig's bounds are converted to RGBA, drawn on, and converted back,
 // and only the 2×2 blocks the drawing changed are written, so every other pixel of the frame
 // keeps its decoded value exactly.
 import { faceMeshTriangles, topology } from '../face/index.js';
 import { rgbaChangesToYuv420, yuv420ToRgba } from '../media/index.js';
 import {
-  buildFaceRig, copyRegion, FaceRenderer, mouthPaletteFromImage, rigBounds,
-  type FacePose, type InteriorSample, type MouthPalette,
+  buildFaceRig, copyRegion, FaceRenderer, mouthPaletteFromImage, rigBounds, widenSourceOpening,
+  type FacePose, type InteriorSample, type MouthPalette, type RigOptions,
 } from '../render/index.js';
 import { blendTowardSource, type AnimationMask, type PixelRegion } from './mask.js';
 import { interiorFromSample } from './mouth-sample.js';
@@ -21,6 +21,8 @@ import type { SpeakerFrames } from './speaker-frames.js';
  * 1.75× the oval) with room to spare.
  */
 const REGION_SCALE = 2;
+/** The frame's inner lips were refined on its pixels (video-faces.ts): its openings are real. */
+const RIG_OPTIONS: RigOptions = { measuredOpening: true };
 /** How fast the mouth-interior colours follow the video (per frame): steady, yet they track a lighting change in ~½ s. */
 const PALETTE_FOLLOW = 0.15;
 
@@ -30,6 +32,8 @@ export class VideoFrameDubber {
   /** The drawn RGBA, only within the rig's bounds. */
   private readonly drawn: Uint8Array;
   private palette: MouthPalette | null = null;
+  /** This frame's landmarks with the measured opening widened (see widenSourceOpening). */
+  private readonly widened = new Float32Array(468 * 2);
   /** The speaker's own teeth, when the video shows them somewhere; else the synthetic interior. */
   readonly interior: InteriorSample | null;
 
@@ -60,17 +64,19 @@ export class VideoFrameDubber {
     const strength = this.speaker.strength(sourceIndex);
     if (!(strength > 0)) return false;
     const { width, height, source, drawn } = this;
-    const landmarks = this.speaker.landmarks(sourceIndex);
+    const landmarks = widenSourceOpening(this.speaker.landmarks(sourceIndex), this.widened);
     // Every pixel the render reads or writes lies in the rig's bounds, taken to even pixels
     // because the conversions work on whole 2×2 chroma blocks.
-    const region = evenRegion(rigBounds(buildFaceRig(landmarks, this.triangles, width, height)), width, height);
+    const region = evenRegion(rigBounds(buildFaceRig(landmarks, this.triangles, width, height, RIG_OPTIONS)), width, height);
     // Landmarks the rig cannot place (NaN) give no bounds: nothing is drawn, the frame stays as it was.
     if (!(region.x1 > region.x0 && region.y1 > region.y0)) return false;
     yuv420ToRgba(frame, width, height, source.data, region);
     copyRegion(source.data, drawn, width, region);
     const current = mouthPaletteFromImage(source, landmarks);
     this.palette = this.palette ? followPalette(this.palette, current) : current;
-    const renderer = new FaceRenderer(source, landmarks, this.triangles, { palette: this.palette, ...(this.interior ? { interior: this.interior } : {}) });
+    const renderer = new FaceRenderer(source, landmarks, this.triangles, {
+      ...RIG_OPTIONS, palette: this.palette, ...(this.interior ? { interior: this.interior } : {}),
+    });
     renderer.renderOver(pose, drawn);
     if (strength < 1 || this.mask) blendTowardSource(drawn, source.data, width, region, strength, this.mask);
     rgbaChangesToYuv420(drawn, source.data, width, height, frame, region);

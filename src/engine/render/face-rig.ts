@@ -13,7 +13,21 @@ const OVAL = T.FACE_OVAL;
  */
 export interface RigOptions {
   ringScales?: [number, number];
+  /**
+   * The source's inner lips were measured on its own pixels (lipsync-video refines them per
+   * frame), so an opening there is real, not the landmark model's bias on closed lips. The posed
+   * lips then meet a quarter of the way down that opening (MEASURED_CLOSE_AT) instead of at its
+   * midline, and the lower teeth sit by the posed opening rather than by how far the lip moved.
+   */
+  measuredOpening?: boolean;
 }
+/**
+ * Where in a measured open source mouth the lips meet, as a share of the opening from the upper
+ * lip: as the opening is shared when posed (pose.ts UPPER_SHARE), the jaw does most of the
+ * closing, and the chin rises with it. Closing onto the midline pulled the upper lip down half a
+ * wide opening, stretching the skin under the nose.
+ */
+const MEASURED_CLOSE_AT = 0.25;
 const DEFAULT_RING_SCALES: [number, number] = [1.25, 1.5];
 
 /** What a frame asks of the face. Mouth values come from the audio, the rest from idle motion. */
@@ -69,7 +83,9 @@ export interface FaceRig {
   u: Float32Array;
   w: Float32Array;
   part: Uint8Array;
-  /** Inner-lip pairs (11, corner to corner): source midline points and their u. */
+  /** See RigOptions.measuredOpening. */
+  measuredOpening: boolean;
+  /** Inner-lip pairs (11, corner to corner): where each pair's lips meet in the source (their midline, see measuredOpening), and their u. */
   pairUpper: number[];
   pairLower: number[];
   pairU: Float32Array;
@@ -165,10 +181,16 @@ export function buildFaceRig(
   const pairs = pairUpper.length;
   const pairU = new Float32Array(pairs);
   const midline = new Float32Array(pairs * 2);
+  const measuredOpening = options.measuredOpening ?? false;
   for (let k = 0; k < pairs; k++) {
     const a = pairUpper[k], b = pairLower[k];
-    midline[2 * k] = (points[2 * a] + points[2 * b]) / 2;
-    midline[2 * k + 1] = (points[2 * a + 1] + points[2 * b + 1]) / 2;
+    if (measuredOpening) {
+      midline[2 * k] = points[2 * a] + (points[2 * b] - points[2 * a]) * MEASURED_CLOSE_AT;
+      midline[2 * k + 1] = points[2 * a + 1] + (points[2 * b + 1] - points[2 * a + 1]) * MEASURED_CLOSE_AT;
+    } else {
+      midline[2 * k] = (points[2 * a] + points[2 * b]) / 2;
+      midline[2 * k + 1] = (points[2 * a + 1] + points[2 * b + 1]) / 2;
+    }
     pairU[k] = (u[a] + u[b]) / 2;
   }
   const pairIndex = new Uint8Array(vertexCount);
@@ -188,7 +210,7 @@ export function buildFaceRig(
   ];
   return {
     width, height, vertexCount, source, triangles: triangles.subarray(0, t), origin, ex, ey, mouthWidth, interOcular, pivot,
-    u, w, part, pairUpper, pairLower, pairU, midline, pairIndex, pairBlend,
+    measuredOpening, u, w, part, pairUpper, pairLower, pairU, midline, pairIndex, pairBlend,
   };
 }
 

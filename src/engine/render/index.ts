@@ -13,3 +13,4 @@ export { FaceRenderer, copyRegion } from './face-renderer.js';
 export type { FaceRendererOptions } from './face-renderer.js';
 export { liftMouthCorners } from './corner-lift.js';
 export { paintMouthFromSample, type InteriorSample } from './mouth-sample.js';
+export { widenSourceOpening } from './source-opening.js';

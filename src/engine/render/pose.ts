@@ -101,7 +101,20 @@ export function poseFace(rig: FaceRig, pose: FacePose, out: PosedFrame): void {
   }
   const centre = pairs >> 1;
   const jawDrop = JAW_FOLLOW * (dLo[2 * centre] * ey[0] + dLo[2 * centre + 1] * ey[1]);
+  // The lower teeth ride the jaw: below where the lips meet by the jaw's share of the lower lip's
+  // drop. From a closed source that drop is the lip's move; from a measured open one it is the
+  // posed opening itself (the lip's move would count the source's own open jaw as closed, and
+  // fill a wide source opening with lower teeth).
+  const teethDrop = rig.measuredOpening
+    ? JAW_FOLLOW * gapPx * openingProfile(pairU[centre], spread) * (1 - upperShare)
+    : jawDrop;
   const press = 0.03 * mouthWidth * closure;
+  // How far below the mouth (w) the skin goes fully with the jaw. On a measured open source mouth
+  // the lower lip lies well below the rig's origin, and the skin just under it, held back by a
+  // ramp placed for closed mouths, stretched into streaks when the lip rose to close: there the
+  // skin goes fully with the jaw from just under the lower lip's outer contour.
+  const lowerOuterW = rig.w[T.LIPS_LOWER_OUTER[centre]];
+  const [jawFrom, jawTo] = rig.measuredOpening ? [lowerOuterW - 0.5, lowerOuterW + 0.05] : [-0.15, 0.45];
 
   for (let v = 0; v < rig.vertexCount; v++) {
     const part = rig.part[v] as Part;
@@ -123,7 +136,7 @@ export function poseFace(rig: FaceRig, pose: FacePose, out: PosedFrame): void {
     } else {
       // Skin: the jaw carries what lies below the mouth, fading toward the ears; the cheeks
       // beside the corners follow spreading and rounding a little.
-      const jawWeight = smoothstep(-0.15, 0.45, w) * (1 - smoothstep(1.2, 3.0, Math.abs(u)));
+      const jawWeight = smoothstep(jawFrom, jawTo, w) * (1 - smoothstep(1.2, 3.0, Math.abs(u)));
       const ring = part === Part.Ring1 ? 0.3 : 1;
       const cheek = Math.max(0, 1 - Math.abs(w) / 0.45) * (part === Part.Ring1 ? 0 : 1);
       dx = ey[0] * jawDrop * jawWeight * ring + ex[0] * spreadShape(u) * cornerShift * cheek;
@@ -147,8 +160,8 @@ export function poseFace(rig: FaceRig, pose: FacePose, out: PosedFrame): void {
     const edge = 0.02 * mouthWidth;
     m.upperTeethEdge[2 * k] = midline[2 * k] + ey[0] * edge;
     m.upperTeethEdge[2 * k + 1] = midline[2 * k + 1] + ey[1] * edge;
-    m.lowerTeethEdge[2 * k] = midline[2 * k] + ey[0] * (jawDrop + edge * 1.5);
-    m.lowerTeethEdge[2 * k + 1] = midline[2 * k + 1] + ey[1] * (jawDrop + edge * 1.5);
+    m.lowerTeethEdge[2 * k] = midline[2 * k] + ey[0] * (teethDrop + edge * 1.5);
+    m.lowerTeethEdge[2 * k + 1] = midline[2 * k + 1] + ey[1] * (teethDrop + edge * 1.5);
   }
   m.gap = gap;
   m.labiodental = labio * (1 - closure);

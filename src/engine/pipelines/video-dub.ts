@@ -2,15 +2,14 @@
 // frame, in place. The rig is built from this frame's own (smoothed) landmarks, so the pose is
 // relative to the mouth as the source shows it: an open mouth is closed by bringing the lips
 // together within its own opening, a closed one opened from there. Frames stay yuv420p (the encoder's
-// format) throughout: only the pixels the pose changes are converted to RGBA, drawn on, and converted back,
+// format) throughout: only the rig's bounds are converted to RGBA, drawn on, and converted back,
 // and only the 2×2 blocks the drawing changed are written, so every other pixel of the frame
 // keeps its decoded value exactly.
 import { faceMeshTriangles, topology } from '../face/index.js';
 import { rgbaChangesToYuv420, yuv420ToRgba } from '../media/index.js';
 import {
-  allocatePosedFrame, buildFaceRig, copyRegion, FaceRenderer, mouthPaletteFromImage, mouthPaletteSampleBounds,
-  movedTrianglesBounds, poseFace, widenSourceOpening,
-  type FaceRig, type FacePose, type InteriorSample, type MouthGeometry, type MouthPalette, type PosedFrame, type RigOptions,
+  buildFaceRig, copyRegion, FaceRenderer, mouthPaletteFromImage, rigBounds, widenSourceOpening,
+  type FacePose, type InteriorSample, type MouthPalette, type RigOptions,
 } from '../render/index.js';
 import { blendTowardSource, type AnimationMask, type PixelRegion } from './mask.js';
 import { interiorFromSample } from './mouth-sample.js';
@@ -33,7 +32,6 @@ export class VideoFrameDubber {
   /** The drawn RGBA, only within the rig's bounds. */
   private readonly drawn: Uint8Array;
   private palette: MouthPalette | null = null;
-  private posed: PosedFrame | null = null;
   /** This frame's landmarks with the measured opening widened (see widenSourceOpening). */
   private readonly widened = new Float32Array(468 * 2);
   /** The speaker's own teeth, when the video shows them somewhere; else the synthetic interior. */
@@ -67,57 +65,23 @@ export class VideoFrameDubber {
     if (!(strength > 0)) return false;
     const { width, height, source, drawn } = this;
     const landmarks = widenSourceOpening(this.speaker.landmarks(sourceIndex), this.widened);
-    const rig = buildFaceRig(landmarks, this.triangles, width, height, RIG_OPTIONS);
-    // Only what this pose changes is converted to RGBA and back: the triangles that move (where
-    // they are and where they go), the posed mouth and the pixels the palette samples. The rig's
-    // outer rings and the upper face mostly stay put: a fraction of the rig's bounds, whose
-    // conversion was the dub's largest cost (bench/video.ts). Landmarks the rig cannot place
-    // (NaN) give no bounds: nothing is drawn, the frame stays as it was.
-    const posed = this.posedFor(rig);
-    poseFace(rig, pose, posed);
-    const moved = movedTrianglesBounds(rig.source, posed.points, rig.triangles, width, height);
-    if (!moved) return false;
-    const region = evenRegion(union(moved, mouthBounds(posed.mouth, width, height), mouthPaletteSampleBounds(landmarks, width, height)), width, height);
+    // Every pixel the render reads or writes lies in the rig's bounds, taken to even pixels
+    // because the conversions work on whole 2×2 chroma blocks.
+    const region = evenRegion(rigBounds(buildFaceRig(landmarks, this.triangles, width, height, RIG_OPTIONS)), width, height);
+    // Landmarks the rig cannot place (NaN) give no bounds: nothing is drawn, the frame stays as it was.
     if (!(region.x1 > region.x0 && region.y1 > region.y0)) return false;
     yuv420ToRgba(frame, width, height, source.data, region);
     copyRegion(source.data, drawn, width, region);
     const current = mouthPaletteFromImage(source, landmarks);
     this.palette = this.palette ? followPalette(this.palette, current) : current;
     const renderer = new FaceRenderer(source, landmarks, this.triangles, {
-      ...RIG_OPTIONS, rig, palette: this.palette, ...(this.interior ? { interior: this.interior } : {}),
+      ...RIG_OPTIONS, palette: this.palette, ...(this.interior ? { interior: this.interior } : {}),
     });
     renderer.renderOver(pose, drawn);
     if (strength < 1 || this.mask) blendTowardSource(drawn, source.data, width, region, strength, this.mask);
     rgbaChangesToYuv420(drawn, source.data, width, height, frame, region);
     return true;
   }
-
-  /** A posed-frame buffer for `rig` (reused while the rig's vertex count stays the same). */
-  private posedFor(rig: FaceRig): PosedFrame {
-    if (!this.posed || this.posed.points.length !== rig.vertexCount * 2 || this.posed.mouth.upperInner.length !== rig.pairU.length * 2) {
-      this.posed = allocatePosedFrame(rig);
-    }
-    return this.posed;
-  }
-}
-
-/** Pixels the mouth interior may be painted on: the posed inner lips' and teeth edges' box. */
-function mouthBounds(mouth: MouthGeometry, width: number, height: number): PixelRegion {
-  let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
-  for (const contour of [mouth.upperInner, mouth.lowerInner, mouth.upperTeethEdge, mouth.lowerTeethEdge]) {
-    for (let k = 0; k < contour.length; k += 2) {
-      x0 = Math.min(x0, contour[k]); x1 = Math.max(x1, contour[k]);
-      y0 = Math.min(y0, contour[k + 1]); y1 = Math.max(y1, contour[k + 1]);
-    }
-  }
-  return { x0: Math.max(0, Math.floor(x0) - 2), y0: Math.max(0, Math.floor(y0) - 2), x1: Math.min(width, Math.ceil(x1) + 3), y1: Math.min(height, Math.ceil(y1) + 3) };
-}
-
-function union(...regions: PixelRegion[]): PixelRegion {
-  return {
-    x0: Math.min(...regions.map((r) => r.x0)), y0: Math.min(...regions.map((r) => r.y0)),
-    x1: Math.max(...regions.map((r) => r.x1)), y1: Math.max(...regions.map((r) => r.y1)),
-  };
 }
 
 /** Bounding box of the face oval scaled by REGION_SCALE, clamped to the frame. */

@@ -32,10 +32,12 @@ const BOUNCE_CHUNK_FRAMES = 16;
 /**
  * The landmark model runs on every n-th source frame; the frames between get landmarks
  * interpolated, then their inner lips refined on their own pixels. The model is most of pass
- * one's cost (bench/video.ts). In the re-dub test the mouth's correlation with the new voice and
- * with the old one were 0.62 / 0.36 with the model on every 2nd frame, 0.60 / 0.33 on every 3rd.
+ * one's cost (bench/video.ts); every second frame halves it, and the re-dub test's correlation
+ * of the mouth with the new voice moved only from 0.58 to 0.55 (with the old voice 0.23 → 0.26).
+ * Every third frame would save ~1 s more per 10 s of 720p, but the eval's mouth sharpness against
+ * the source (M8) fell from 0.80–0.94 to 0.66–0.78 on the talking-tilted rows: not taken.
  */
-const MESH_EVERY = 3;
+const MESH_EVERY = 2;
 
 export async function renderLipsyncVideo(req: LipsyncVideoRequest, opts: RunOptions): Promise<RunResult> {
   const limits: EngineLimits = { ...DEFAULT_LIMITS, ...opts.limits };

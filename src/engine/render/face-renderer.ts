@@ -17,8 +17,6 @@ import { allocatePosedFrame, poseFace, type PosedFrame } from './pose.js';
 import { warpTriangles, type RgbaBuffer } from './warp.js';
 
 export interface FaceRendererOptions extends RigOptions {
-  /** The rig, when the caller already built it on these landmarks with these options. */
-  rig?: FaceRig;
   /** Interior colours to use instead of the ones sampled from `source` (a video keeps them steady across frames). */
   palette?: MouthPalette;
   /** Paint opened mouths with this real mouth interior instead of the synthetic one. */
@@ -32,7 +30,7 @@ export class FaceRenderer {
   private readonly interior: InteriorSample | undefined;
 
   constructor(private readonly source: RgbaBuffer, landmarks: Float32Array, meshTriangles: Uint16Array, options: FaceRendererOptions = {}) {
-    this.rig = options.rig ?? buildFaceRig(landmarks, meshTriangles, source.width, source.height, options);
+    this.rig = buildFaceRig(landmarks, meshTriangles, source.width, source.height, options);
     this.palette = options.palette ?? mouthPaletteFromImage(source, landmarks);
     this.interior = options.interior;
     this.posed = allocatePosedFrame(this.rig);

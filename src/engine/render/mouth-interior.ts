@@ -27,12 +27,10 @@ function sampleMean(img: RgbaBuffer, points: Float32Array, indices: number[]): [
   return n ? [r / n, g / n, b / n] : [128, 100, 100];
 }
 
-const PALETTE_SKIN_POINTS = [205, 425, 50, 280, 199, 419];
-
 /** Derive interior colours from the source photo's lips and cheeks. */
 export function mouthPaletteFromImage(img: RgbaBuffer, points: Float32Array): MouthPalette {
   const lip = sampleMean(img, points, topology.LIPS_LOWER_BODY);
-  const skin = sampleMean(img, points, PALETTE_SKIN_POINTS);
+  const skin = sampleMean(img, points, [205, 425, 50, 280, 199, 419]);
   const skinLuma = 0.299 * skin[0] + 0.587 * skin[1] + 0.114 * skin[2];
   const light = Math.min(1.05, Math.max(0.55, skinLuma / 165));
   // Teeth: off-white under the photo's light, with a quarter of the skin's colour cast.
@@ -40,16 +38,6 @@ export function mouthPaletteFromImage(img: RgbaBuffer, points: Float32Array): Mo
   const cavity = lip.map((c) => c * 0.22 + 6) as [number, number, number];
   const tongue = lip.map((c) => c * 0.62) as [number, number, number];
   return { cavity, teeth, tongue };
-}
-
-/** The pixels mouthPaletteFromImage reads (3 × 3 around each sampled landmark), end-exclusive. */
-export function mouthPaletteSampleBounds(points: Float32Array, width: number, height: number): { x0: number; y0: number; x1: number; y1: number } {
-  let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
-  for (const i of [...topology.LIPS_LOWER_BODY, ...PALETTE_SKIN_POINTS]) {
-    const x = Math.round(points[2 * i]), y = Math.round(points[2 * i + 1]);
-    x0 = Math.min(x0, x); x1 = Math.max(x1, x); y0 = Math.min(y0, y); y1 = Math.max(y1, y);
-  }
-  return { x0: Math.max(0, x0 - 1), y0: Math.max(0, y0 - 1), x1: Math.min(width, x1 + 2), y1: Math.min(height, y1 + 2) };
 }
 
 function smoothstep(e0: number, e1: number, x: number): number {

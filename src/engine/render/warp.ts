@@ -54,45 +54,6 @@ function wordView(bytes: Uint8Array): Uint32Array | null {
   return new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.length / 4);
 }
 
-/** Pixel bounds, end-exclusive. */
-export interface PixelBounds {
-  x0: number;
-  y0: number;
-  x1: number;
-  y1: number;
-}
-
-/**
- * Bounds of every pixel warpTriangles reads or writes for these points: the triangles it does not
- * skip as still, where they are in the source and where they go, with a pixel of margin for the
- * bilinear reads; null when every triangle is still.
- */
-export function movedTrianglesBounds(
-  srcPoints: Float32Array, dstPoints: Float32Array, triangles: Uint32Array | Uint16Array, width: number, height: number,
-): PixelBounds | null {
-  let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
-  for (let t = 0; t < triangles.length; t += 3) {
-    const a = triangles[t], b = triangles[t + 1], c = triangles[t + 2];
-    if (nearlyEqual(dstPoints[2 * a], srcPoints[2 * a]) && nearlyEqual(dstPoints[2 * a + 1], srcPoints[2 * a + 1])
-      && nearlyEqual(dstPoints[2 * b], srcPoints[2 * b]) && nearlyEqual(dstPoints[2 * b + 1], srcPoints[2 * b + 1])
-      && nearlyEqual(dstPoints[2 * c], srcPoints[2 * c]) && nearlyEqual(dstPoints[2 * c + 1], srcPoints[2 * c + 1])) continue;
-    for (const points of [srcPoints, dstPoints]) {
-      for (const v of [a, b, c]) {
-        const x = points[2 * v], y = points[2 * v + 1];
-        if (x < x0) x0 = x;
-        if (x > x1) x1 = x;
-        if (y < y0) y0 = y;
-        if (y > y1) y1 = y;
-      }
-    }
-  }
-  if (!(x1 >= x0 && y1 >= y0)) return null;
-  return {
-    x0: Math.max(0, Math.floor(x0) - 2), y0: Math.max(0, Math.floor(y0) - 2),
-    x1: Math.min(width, Math.ceil(x1) + 3), y1: Math.min(height, Math.ceil(y1) + 3),
-  };
-}
-
 function nearlyEqual(p: number, q: number): boolean {
   return Math.abs(p - q) < 0.02;
 }

@@ -51,9 +51,10 @@ export function toJobObject(job: JobRecord, publicUrl: string): JobObject {
 
 /**
  * `JSON.stringify(toJobObject(job))` for a job read as a JobView (the poll), without parsing its
- * stored JSON (input, timings) only to write it out again: with the schema serializer that this
- * skips, a measured share of a poll's CPU (bench/api.ts). test/jobs/job-object.test.ts holds the
- * two to the same text in every state of a job; a field added to one must be added to both.
+ * stored JSON (input, timings) only to write it out again. The parse, toJobObject and the schema
+ * serializer this skips were ≈ 10 % of a poll's CPU in a profile under bench/api.ts (the bench's
+ * rate moved within its noise). test/jobs/job-object.test.ts holds the two to the same text in
+ * every state of a job; a field added to one must be added to both.
  */
 export function jobObjectJson(job: JobView, publicUrl: string): string {
   const done = job.status !== 'processing';

@@ -62,6 +62,12 @@ describe('playground', { timeout: 900_000 }, () => {
     await page.locator('#playground-submit').click();
     await page.locator('#playground-job').waitFor({ state: 'visible' });
     assert.equal(await page.locator('#playground-progress').count(), 1);
+    // While it runs, the stage is named for people (the names the page sent), not by its engine id.
+    await page.waitForFunction("/ · \\d+%$/.test(document.getElementById('playground-stage')?.textContent ?? '')", undefined, { timeout: 30_000, polling: 100 });
+    assert.match(
+      String(await page.locator('#playground-stage').textContent()),
+      /^(Waiting for a free renderer…|Reading the files…|Finding the face and listening to the voice…|Animating the face…|Encoding the video…|Finishing…) · \d+%$/,
+    );
     // The video element gets the output once the job completes; metadata loaded = it can play.
     await page.waitForFunction(
       "(() => { const v = document.getElementById('playground-video'); return !!v && !!v.getAttribute('src') && v.readyState >= 1; })()",

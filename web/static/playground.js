@@ -19,14 +19,6 @@ const LABEL_KEYS = {
   left_audio: 'leftAudioLabel',
   right_audio: 'rightAudioLabel',
 };
-const STAGE_KEYS = {
-  queued: 'stageQueued',
-  fetch: 'stageFetch',
-  analyse: 'stageAnalyse',
-  render: 'stageRender',
-  encode: 'stageEncode',
-  finalize: 'stageFinalize',
-};
 
 const locale = document.documentElement.lang || 'en';
 const numbers = new Intl.NumberFormat(locale === 'it' ? 'it-IT' : 'en-GB', { maximumFractionDigits: 1 });
@@ -82,8 +74,9 @@ async function callApi(path, { method = 'GET', json, body } = {}) {
   return data;
 }
 
-function stageText(messages, job) {
-  const name = messages[STAGE_KEYS[job.stage]] ?? job.stage;
+/** `stages`: the stage names the page sent, keyed by stage. */
+function stageText(stages, job) {
+  const name = stages[job.stage] ?? job.stage;
   return `${name} · ${Math.round((job.progress ?? 0) * 100)}%`;
 }
 
@@ -269,7 +262,7 @@ function setUpPlayground(form) {
       id,
       (current) => {
         progress.value = current.progress ?? 0;
-        stage.textContent = stageText(messages, current);
+        stage.textContent = stageText(messages.stages, current);
       },
       () => {
         stage.textContent = messages.networkError;
@@ -323,12 +316,11 @@ function followJobPage(section) {
   const messages = readJson('job-messages');
   const progress = section.querySelector('[data-job-progress]');
   const stage = section.querySelector('[data-job-stage]');
-  const stageNames = Object.fromEntries(Object.entries(STAGE_KEYS).map(([name, key]) => [key, messages.stages[name]]));
   void followJob(
     section.dataset.jobLive,
     (job) => {
       progress.value = job.progress ?? 0;
-      stage.textContent = stageText(stageNames, job);
+      stage.textContent = stageText(messages.stages, job);
     },
     () => {},
   ).then(

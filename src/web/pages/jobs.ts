@@ -33,15 +33,25 @@ const STATUS_BADGE: Record<JobRecord['status'], string> = {
   failed: 'badge negative',
   canceled: 'badge badge--off',
 };
-/** Engine stages (src/engine/types.ts Stage) → their names for people. */
-export const STAGE_TEXT: Record<string, JobKey> = {
+/**
+ * Engine stages (src/engine/types.ts Stage) → their catalogue keys (the jobs and playground
+ * catalogues both have them). Pages hand the script the names keyed by stage (`stages`), so the
+ * script keeps no copy of this table.
+ */
+export const STAGE_TEXT = {
   queued: 'stageQueued',
   fetch: 'stageFetch',
   analyse: 'stageAnalyse',
   render: 'stageRender',
   encode: 'stageEncode',
   finalize: 'stageFinalize',
-};
+} as const satisfies Record<string, JobKey>;
+type Stage = keyof typeof STAGE_TEXT;
+
+/** Each stage's name in a catalogue, for a page's script. */
+export function stageNames(name: (key: (typeof STAGE_TEXT)[Stage]) => string): Record<Stage, string> {
+  return Object.fromEntries(Object.entries(STAGE_TEXT).map(([stage, key]) => [stage, name(key)])) as Record<Stage, string>;
+}
 
 // ---- Rendering (pure) ------------------------------------------------------------------
 
@@ -106,7 +116,7 @@ export function renderJobPage(context: PageContext, job: JobRecord, publicUrl: s
   const locale = context.locale;
   const processing = job.status === 'processing';
   const output = job.status === 'completed' && job.outputFile ? outputUrl(publicUrl, job.outputFile) : null;
-  const stageMessages = Object.fromEntries(Object.entries(STAGE_TEXT).map(([stage, key]) => [stage, t(key)]));
+  const stageMessages = stageNames(t);
   return {
     title: `${t('jobTitle')} ${job.id.slice(0, 8)}`,
     body: html`<p><a href="/jobs">← ${t('backToJobs')}</a></p>
@@ -150,8 +160,7 @@ function statusBadge(t: T, job: JobRecord): SafeHtml {
 }
 
 function stageText(t: T, stage: string): string {
-  const key = STAGE_TEXT[stage];
-  return key ? t(key) : stage;
+  return stage in STAGE_TEXT ? t(STAGE_TEXT[stage as Stage]) : stage;
 }
 
 function dateTime(locale: Locale, epochMs: number): SafeHtml {

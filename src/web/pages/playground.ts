@@ -13,7 +13,7 @@ import { html, type SafeHtml } from '../html.js';
 import { formatNumber, translator, type Translate } from '../i18n/index.js';
 import * as playgroundMessages from '../i18n/playground.js';
 import { renderMessagePage } from './message.js';
-import { jsonForScript } from './jobs.js';
+import { jsonForScript, stageNames } from './jobs.js';
 import {
   DEFAULT_CHOICES,
   FILES_BY_MODEL,
@@ -62,8 +62,7 @@ const PROBLEM_TEXT: Record<NonNullable<PlaygroundErrors[keyof PlaygroundErrors]>
 /** Messages the script shows; the rest of the catalogue stays on the server. */
 const SCRIPT_MESSAGES: readonly Key[] = [
   'estimateIdle', 'estimateWorking', 'estimateResult', 'estimateShort', 'estimateUnavailable', 'submit', 'submitting',
-  'uploading', 'uploaded', 'uploadFailed', 'chooseFile', 'stageQueued', 'stageFetch', 'stageAnalyse',
-  'stageRender', 'stageEncode', 'stageFinalize', 'completed', 'failed', 'canceled', 'networkError', 'errorFileTooLarge',
+  'uploading', 'uploaded', 'uploadFailed', 'chooseFile', 'completed', 'failed', 'canceled', 'networkError', 'errorFileTooLarge',
   'imageLabel', 'videoLabel', 'audioLabel', 'leftAudioLabel', 'rightAudioLabel',
 ];
 
@@ -85,7 +84,11 @@ export function renderPlaygroundPage(context: PageContext, view: PlaygroundView)
   const errors = view.errors ?? {};
   const maxMb = Math.floor(view.maxUploadBytes / (1024 * 1024));
   const problem = view.problem ?? (Object.keys(errors).length > 0 ? 'errorForm' : null);
-  const scriptMessages = Object.fromEntries(SCRIPT_MESSAGES.map((key) => [key, playgroundMessages[context.locale][key]]));
+  const catalogue = playgroundMessages[context.locale];
+  const scriptMessages = {
+    ...Object.fromEntries(SCRIPT_MESSAGES.map((key) => [key, catalogue[key]])),
+    stages: stageNames((key) => catalogue[key]),
+  };
   return {
     title: t('title'),
     scripts: ['/static/playground.js'],

@@ -238,11 +238,22 @@ class UploadInspector {
 
   constructor(private readonly maxBytes: number) {
     const inspector = this;
+    // A refused file is still read to its end, only no longer written: destroying the source
+    // would leave a multipart parser waiting forever for that part's end, so a form's later
+    // parts (and its answer) would never come.
     this.transform = async function* (source) {
+      let refusal: unknown = null;
       for await (const chunk of source) {
-        inspector.take(chunk);
+        if (refusal !== null) continue;
+        try {
+          inspector.take(chunk);
+        } catch (error) {
+          refusal = error;
+          continue;
+        }
         yield chunk;
       }
+      if (refusal !== null) throw refusal;
     };
   }
 
@@ -251,7 +262,7 @@ class UploadInspector {
     if (this.bytes > this.maxBytes) throw new UploadTooLargeError(this.maxBytes);
     if (this.type === null && this.head.length < SNIFF_BYTES) {
       this.head = Buffer.concat([this.head, chunk.subarray(0, SNIFF_BYTES - this.head.length)]);
-      // Decide as soon as there are enough bytes, so a large non-media file is refused early.
+      // Decide as soon as there are enough bytes, so nothing more of a large non-media file is written.
       if (this.head.length >= SNIFF_BYTES) this.type = this.sniffOrThrow();
     }
   }

@@ -3,9 +3,11 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fastifyMultipart from '@fastify/multipart';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { ApiKeyService } from '../../src/accounts/index.js';
 import { apiKeyAuth } from '../../src/api/auth.js';
@@ -127,6 +129,55 @@ describe('uploads API', () => {
     assert.equal(body.error.code, 'unsupported_media_type');
     assert.equal(body.error.field, 'file');
     assert.deepEqual(await readdir(store.dir), before);
+  });
+
+  test('a refused file in a form of several files is read to its end, so the parts after it still arrive', async () => {
+    // The playground's form posts every file in one request and stores them one by one. The body
+    // is sent in two writes split right after the refused file's bytes, so that file's part ends
+    // only after the store has refused it: a store that destroyed the part's stream would leave
+    // the parser waiting for that end forever, and this request would never be answered.
+    const form = Fastify();
+    await form.register(fastifyMultipart);
+    form.post('/form', async (request) => {
+      const outcome: string[] = [];
+      for await (const part of request.parts()) {
+        if (part.type !== 'file') continue;
+        try {
+          const saved = await store.save(part.file, { accountId: 'acct', originalName: part.filename, maxBytes: MAX_BYTES });
+          outcome.push(`${part.fieldname}: ${saved.contentType}`);
+          await store.remove(saved.token);
+        } catch (error) {
+          part.file.resume();
+          outcome.push(`${part.fieldname}: ${(error as Error).name}`);
+        }
+      }
+      return { outcome };
+    });
+    await form.listen({ port: 0, host: '127.0.0.1' });
+    try {
+      const boundary = 'mouthpiece-split-form';
+      const head = (field: string, name: string) =>
+        `--${boundary}\r\nContent-Disposition: form-data; name="${field}"; filename="${name}"\r\nContent-Type: application/octet-stream\r\n\r\n`;
+      const first = Buffer.concat([Buffer.from(head('image', 'not-media.mp3')), fixture('not-media.mp3')]);
+      const rest = Buffer.concat([Buffer.from(`\r\n${head('audio', 'short.wav')}`), fixture('speech-short.wav'), Buffer.from(`\r\n--${boundary}--\r\n`)]);
+      const port = (form.server.address() as AddressInfo).port;
+      const answer = await new Promise<string>((resolve, reject) => {
+        const request = httpRequest(
+          { host: '127.0.0.1', port, path: '/form', method: 'POST', headers: { 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': first.length + rest.length } },
+          (response) => {
+            let text = '';
+            response.setEncoding('utf8').on('data', (chunk: string) => (text += chunk)).on('end', () => resolve(text));
+          },
+        );
+        request.setTimeout(10_000, () => request.destroy(new Error('no answer within 10 s: the form stalled after the refused file')));
+        request.on('error', reject);
+        request.write(first);
+        setTimeout(() => request.end(rest), 200);
+      });
+      assert.deepEqual(JSON.parse(answer), { outcome: ['image: UnsupportedUploadError', 'audio: audio/wav'] });
+    } finally {
+      await form.close();
+    }
   });
 
   test('answers 415 to a body that is not multipart and 400 to a file in another field', async () => {

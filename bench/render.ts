@@ -13,6 +13,7 @@ import { open, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runAsRenderProcess } from './render-process.js';
 import { prepareEngine, renderLipsyncImage, OUTPUT_FPS, type Resolution } from '../src/engine/index.js';
 import { ffmpegPath, loadImageRgba, openVideoEncoder, rgbaToYuv420, yuv420FrameBytes } from '../src/engine/media/index.js';
 
@@ -90,4 +91,5 @@ async function main(): Promise<void> {
   }
 }
 
+runAsRenderProcess();
 await main();

@@ -10,6 +10,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runAsRenderProcess } from './render-process.js';
 import { prepareEngine, renderLipsyncVideo, type SyncMode } from '../src/engine/index.js';
 import { ffmpegPath } from '../src/engine/media/index.js';
 
@@ -107,4 +108,5 @@ async function main(): Promise<void> {
   }
 }
 
+runAsRenderProcess();
 await main();

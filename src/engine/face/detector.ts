@@ -29,9 +29,10 @@ export async function loadFaceDetector(): Promise<void> {
   await humanInstance();
 }
 
-function rgbFromRgba(frame: RgbaFrame): Uint8Array {
+/** RGB as int32, the dtype the tensor is made with: tfjs then keeps this array instead of converting a copy. */
+function int32RgbFromRgba(frame: RgbaFrame): Int32Array {
   const pixels = frame.width * frame.height;
-  const rgb = new Uint8Array(pixels * 3);
+  const rgb = new Int32Array(pixels * 3);
   const src = frame.data;
   for (let i = 0, j = 0, k = 0; i < pixels; i++, j += 4, k += 3) {
     rgb[k] = src[j];
@@ -61,7 +62,7 @@ const SCENE_CUT_SENSITIVITY = 3.5;
 /** All faces found, largest first. Calls are serialised: the wasm backend is single-threaded. */
 export async function detectFaces(frame: RgbaFrame, options: DetectOptions = {}): Promise<DetectedFace[]> {
   const human = await humanInstance();
-  const tensor = human.tf.tensor3d(rgbFromRgba(frame), [frame.height, frame.width, 3], 'int32');
+  const tensor = human.tf.tensor3d(int32RgbFromRgba(frame), [frame.height, frame.width, 3], 'int32');
   const config = human.config;
   const saved = { sensitivity: config.cacheSensitivity, skipFrames: config.face.detector.skipFrames, skipTime: config.face.detector.skipTime };
   if (options.reusePreviousBoxes) {

@@ -31,7 +31,7 @@ export interface HumanInstance {
   load(): Promise<void>;
   detect(input: HumanTensor): Promise<{ face: HumanFace[]; error?: string | null }>;
   faceTriangulation: number[];
-  tf: { tensor3d(values: Uint8Array, shape: [number, number, number], dtype: 'int32'): HumanTensor };
+  tf: { tensor3d(values: Int32Array, shape: [number, number, number], dtype: 'int32'): HumanTensor };
 }
 
 const humanRoot = resolve(dirname(require.resolve('@vladmandic/human')), '..');

@@ -6,6 +6,7 @@ export { probeMedia, type MediaProbe } from './probe.js';
 export { decodeAudioMono, type DecodedAudio, type DecodeAudioOptions } from './audio-decode.js';
 export { loadImageRgba, outputSize as imageOutputSize, type LoadImageOptions, type RgbaImage } from './image.js';
 export { openVideoEncoder, withVideoEncoder, type VideoEncoder, type VideoEncoderOptions } from './encoder.js';
+export { decodeVideoFramePairs, type DecodedFramePair, type PairedDecodeOptions } from './paired-decode.js';
 export { decodeVideoFrames, decodeVideoFramesYuv420, type DecodedFrame, type DecodedYuv420Frame, type DecodeVideoOptions } from './video-decode.js';
 export { writeSeekableVideoCopy, type SeekableCopyOptions } from './seekable-copy.js';
 export { writeWavMono } from './wav-file.js';

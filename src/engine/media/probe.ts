@@ -24,6 +24,8 @@ export interface MediaProbe {
     width: number;
     height: number;
     fps: number;
+    /** The container's average and base frame rates agree: every frame lasts 1 / fps. */
+    constantFrameRate: boolean;
     frameCount: number | null;
     /** Degrees (0, 90, 180, 270) the frames must be turned clockwise to display upright. */
     rotation: number;
@@ -93,6 +95,7 @@ function probeFromFfprobe(parsed: FfprobeOutput, stderrTail: string): MediaProbe
           width: videoStream.width ?? 0,
           height: videoStream.height ?? 0,
           fps: frameRate(videoStream.avg_frame_rate) ?? frameRate(videoStream.r_frame_rate) ?? 0,
+          constantFrameRate: frameRate(videoStream.avg_frame_rate) !== undefined && frameRate(videoStream.avg_frame_rate) === frameRate(videoStream.r_frame_rate),
           frameCount: positiveNumber(videoStream.nb_frames) ?? null,
           rotation: clockwiseRotation(videoStream),
         }

@@ -32,6 +32,8 @@ export interface ToolProcess {
 export interface StartToolOptions {
   stdin?: 'pipe' | 'ignore';
   stdout?: 'pipe' | 'ignore';
+  /** More output pipes after stderr, as file descriptors 3, 4, …: `child.stdio[3]` and on. */
+  extraOutputPipes?: number;
   signal?: AbortSignal;
   timeoutMs?: number;
   /** Called for every complete stderr line. */
@@ -53,7 +55,7 @@ function installExitHook(): void {
 export function startTool(bin: string, args: readonly string[], opts: StartToolOptions = {}): ToolProcess {
   installExitHook();
   const child = spawn(bin, args, {
-    stdio: [opts.stdin ?? 'ignore', opts.stdout ?? 'pipe', 'pipe'],
+    stdio: [opts.stdin ?? 'ignore', opts.stdout ?? 'pipe', 'pipe', ...Array<'pipe'>(opts.extraOutputPipes ?? 0).fill('pipe')],
     windowsHide: true,
   });
   liveChildren.add(child);

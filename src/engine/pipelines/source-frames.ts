@@ -1,8 +1,45 @@
 // Serves the source frames lipsync-video's timeline asks for, in its order, with bounded memory,
-// as yuv420p (BT.709 limited range: the encoder's format). Forward runs stream from one decoder;
-// a jump restarts it; a backward run (bounce) reads chunks of frames from a seekable copy and
-// hands them out last to first.
+// as yuv420p (BT.709 limited range: the encoder's format). The first forward run takes the frames
+// pass one decoded along with its own (a FrameHandoff) where there is one; other forward runs
+// stream from one decoder; a jump restarts it; a backward run (bounce) reads chunks of frames
+// from a seekable copy and hands them out last to first.
 import { decodeVideoFramesYuv420, type DecodedYuv420Frame } from '../media/index.js';
+
+/**
+ * Output-size frames pass one decoded together with its analysis frames (decodeVideoFramePairs),
+ * held in order until pass two reads them. Pass two runs at most the analysis lookahead behind
+ * pass one, so this holds about a second of video; past `capacity` frames the oldest are dropped
+ * (pass two then decodes from there itself).
+ */
+export class FrameHandoff {
+  private readonly held = new Map<number, Uint8Array>();
+  /** Lowest index that may still be held. */
+  private oldest = 0;
+  private closed = false;
+
+  constructor(private readonly capacity: number) {}
+
+  put(index: number, yuv: Uint8Array): void {
+    if (this.closed || index < this.oldest) return;
+    this.held.set(index, yuv);
+    while (this.held.size > this.capacity) this.held.delete(this.oldest++);
+  }
+
+  /** Frame `index` if it is held, dropping every frame before it; null if it is not. */
+  take(index: number): Uint8Array | null {
+    while (this.oldest < index) this.held.delete(this.oldest++);
+    const frame = this.held.get(index) ?? null;
+    this.held.delete(index);
+    this.oldest = Math.max(this.oldest, index + 1);
+    return frame;
+  }
+
+  /** Nothing more is taken: drop what is held and ignore later frames. */
+  close(): void {
+    this.closed = true;
+    this.held.clear();
+  }
+}
 
 export interface SourceFramesOptions {
   width: number;
@@ -17,6 +54,8 @@ export interface SourceFramesOptions {
   seekableCopy?: () => Promise<string>;
   /** Frames decoded per backward chunk (memory: this many frames). */
   chunkFrames?: number;
+  /** Frames 0, 1, 2 … as pass one decoded them; used while the timeline reads them in that order. */
+  handoff?: FrameHandoff;
   signal?: AbortSignal;
   field?: string;
 }
@@ -28,9 +67,12 @@ export class SourceFrames {
   private chunk: { start: number; frames: Array<Uint8Array | null> } | null = null;
   private lastRequested = -1;
   private readonly chunkFrames: number;
+  private handoff: FrameHandoff | null;
+  private handoffNext = 0;
 
   constructor(private readonly path: string, private readonly opts: SourceFramesOptions) {
     this.chunkFrames = Math.max(1, opts.chunkFrames ?? 16);
+    this.handoff = opts.handoff ?? null;
   }
 
   /**
@@ -40,6 +82,16 @@ export class SourceFrames {
   async frame(index: number): Promise<Uint8Array> {
     const stepBack = index === this.lastRequested - 1;
     this.lastRequested = index;
+    if (this.handoff) {
+      const handed = index === this.handoffNext ? this.handoff.take(index) : null;
+      if (handed) {
+        this.handoffNext += 1;
+        return handed;
+      }
+      // The timeline left the first forward run (or the frame was dropped): decode from here on.
+      this.handoff.close();
+      this.handoff = null;
+    }
     const cached = this.fromChunk(index);
     if (cached) return cached;
     if (index >= this.next && this.decoder) return this.forwardTo(index);
@@ -52,6 +104,7 @@ export class SourceFrames {
   }
 
   async close(): Promise<void> {
+    this.handoff?.close();
     await this.decoder?.return(undefined);
     this.decoder = null;
     this.chunk = null;

@@ -5,9 +5,10 @@
 // interleaved with it, so the tracker works while ffmpeg encodes.
 import { NoFaceError } from '../errors.js';
 import { detectFaces, FaceTracker, refineInnerLips, type RgbaFrame, type TrackedFace } from '../face/index.js';
-import { decodeVideoFrames, type DecodedFrame } from '../media/index.js';
+import { decodeVideoFramePairs, decodeVideoFrames, type DecodedFrame } from '../media/index.js';
 import { mouthInMask, type AnimationMask } from './mask.js';
 import { captureMouthSample, type MouthSample } from './mouth-sample.js';
+import type { FrameHandoff } from './source-frames.js';
 import { MAX_BRIDGED_GAP, SpeakerFrames } from './speaker-frames.js';
 
 const COORDS = 468 * 2;
@@ -43,6 +44,11 @@ export interface AnalyseVideoOptions {
   signal?: AbortSignal;
   field?: string;
   onFrame?: (framesDone: number) => void;
+  /**
+   * Decode each frame once for both passes: the output-size yuv420p frames go here for pass two
+   * (SourceFrames). Only where that gives the same frames as two decodes (see video.ts).
+   */
+  handoff?: FrameHandoff;
 }
 
 /** Everything pass one keeps about one followed face. */
@@ -132,7 +138,7 @@ export class VideoFaceAnalysis {
     this.speaker = new SpeakerFrames(opts.fps, Math.max(MAX_BRIDGED_GAP, this.meshEvery - 1));
     this.choiceDelay = Math.round(CHOICE_DELAY_SECONDS * opts.fps);
     this.scale = [opts.width / size.width, opts.height / size.height];
-    this.decoder = decodeVideoFrames(path, { ...size, fps: opts.fps, signal: opts.signal, field: opts.field });
+    this.decoder = analysisFrames(path, size, opts);
   }
 
   static async open(path: string, opts: AnalyseVideoOptions): Promise<VideoFaceAnalysis> {
@@ -253,6 +259,19 @@ export class VideoFaceAnalysis {
       for (let k = 0; k < COORDS; k++) points[k] = record.points[e * COORDS + k] / FIXED;
       this.speaker.set(record.frames[e], points, record.usable[e] === 1);
     }
+  }
+}
+
+/** The frames pass one analyses, at `size`; with a handoff, decoded along with pass two's. */
+async function* analysisFrames(path: string, size: { width: number; height: number }, opts: AnalyseVideoOptions): AsyncGenerator<DecodedFrame> {
+  const { fps, signal, field, handoff } = opts;
+  if (!handoff) {
+    yield* decodeVideoFrames(path, { ...size, fps, signal, field });
+    return;
+  }
+  for await (const pair of decodeVideoFramePairs(path, { fps, full: { width: opts.width, height: opts.height }, analysis: size, signal, field })) {
+    handoff.put(pair.index, pair.yuv);
+    yield { index: pair.index, rgba: pair.rgba, width: size.width, height: size.height };
   }
 }
 

@@ -17,7 +17,7 @@ import {
 import { applyArticulation, encodeFrames, loadSpeech, restPose, setFramePose } from './common.js';
 import { loadAnimationMask } from './mask.js';
 import { styleFromPrompt } from './prompt.js';
-import { SourceFrames } from './source-frames.js';
+import { FrameHandoff, SourceFrames } from './source-frames.js';
 import { StageClock } from './stage-clock.js';
 import { VideoFrameDubber } from './video-dub.js';
 import { faceLostError, lostFaceRanges, VideoFaceAnalysis } from './video-faces.js';
@@ -38,6 +38,11 @@ const BOUNCE_CHUNK_FRAMES = 16;
  * the source (M8) fell from 0.80–0.94 to 0.66–0.78 on the talking-tilted rows: not taken.
  */
 const MESH_EVERY = 2;
+/**
+ * Most frames pass one may hold for pass two: it runs the analysis lookahead (≈ 1.1 s) ahead, so
+ * ≈ 35 frames at 30 fps (48 MB at 720p); beyond this pass two decodes the dropped ones itself.
+ */
+const HANDOFF_FRAMES = 64;
 
 export async function renderLipsyncVideo(req: LipsyncVideoRequest, opts: RunOptions): Promise<RunResult> {
   const limits: EngineLimits = { ...DEFAULT_LIMITS, ...opts.limits };
@@ -84,21 +89,26 @@ export async function renderLipsyncVideo(req: LipsyncVideoRequest, opts: RunOpti
   if (req.syncMode === 'bounce' && Math.round(videoSeconds * fps) <= audioFrames) {
     seekableCopy().catch(() => {}); // awaited when first needed; a failure must not count as unhandled meanwhile
   }
+  // The output's length must be known before encoding starts; where it depends on the video's
+  // (silence, or cut_off with a video shorter than the audio) and for on_no_face "fail", pass
+  // one runs to the end first. Otherwise it runs just ahead of the rendering.
+  const wholeVideoFirst = req.syncMode === 'silence' || req.onNoFace === 'fail'
+    || (req.syncMode === 'cut_off' && estimate.outputFrames < audioFrames);
+  // Running just ahead, pass one can decode pass two's frames too (one decode instead of two).
+  // Only at the source's own constant rate: resampled, ffmpeg's split graph may pick a frame
+  // next to the one a plain decode picks (at rate ratios like 10 → 25), and pass two's other
+  // decoders (bounce, loop) must show the frames pass one analysed.
+  const handoff = !wholeVideoFirst && video.constantFrameRate && video.fps === fps ? new FrameHandoff(HANDOFF_FRAMES) : undefined;
   let rendering = false;
   const analysis = await VideoFaceAnalysis.open(videoPath, {
-    fps, width, height, maxFrames, mask, meshEvery: MESH_EVERY, signal, field: 'formState.video',
+    fps, width, height, maxFrames, mask, meshEvery: MESH_EVERY, signal, field: 'formState.video', handoff,
     onFrame: (done) => { if (!rendering && (done & 7) === 0) clock.report(done / Math.min(maxFrames, estimate.sourceFrames || 1)); },
   });
   const frames = new SourceFrames(videoPath, {
-    width, height, fps, chunkFrames: BOUNCE_CHUNK_FRAMES, signal, field: 'formState.video',
+    width, height, fps, chunkFrames: BOUNCE_CHUNK_FRAMES, signal, field: 'formState.video', handoff,
     ...(req.syncMode === 'bounce' ? { seekableCopy } : {}),
   });
   try {
-    // The output's length must be known before encoding starts; where it depends on the video's
-    // (silence, or cut_off with a video shorter than the audio) and for on_no_face "fail", pass
-    // one runs to the end first. Otherwise it runs just ahead of the rendering.
-    const wholeVideoFirst = req.syncMode === 'silence' || req.onNoFace === 'fail'
-      || (req.syncMode === 'cut_off' && estimate.outputFrames < audioFrames);
     if (wholeVideoFirst) await analysis.analyseAll();
     else await analysis.readyFor(0);
     const failIfNoSpeaker = () => {

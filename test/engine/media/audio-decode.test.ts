@@ -37,8 +37,12 @@ describe('probeMedia', () => {
     const dir = await makeTempDir(t);
     const path = await writeClip(join(dir, 'clip.mp4'), { seconds: 1, width: 64, height: 48, fps: 25, audio: true });
     const probe = await probeMedia(path, { field: 'formState.video' });
-    assert.deepEqual(probe.video, { codec: 'h264', width: 64, height: 48, fps: 25, frameCount: 25, rotation: 0 });
+    assert.deepEqual(probe.video, { codec: 'h264', width: 64, height: 48, fps: 25, constantFrameRate: true, frameCount: 25, rotation: 0 });
     assert.equal(probe.audio?.codec, 'aac');
+    // Frames further and further apart: the average rate is not the base rate.
+    const variable = join(dir, 'variable.mp4');
+    await ffmpeg(['-f', 'lavfi', '-i', 'testsrc=size=64x48:rate=25:duration=1', '-vf', "setpts='PTS+N*N*0.002/TB'", '-vsync', 'vfr', '-c:v', 'libx264', '-preset', 'ultrafast', variable]);
+    assert.equal((await probeMedia(variable))?.video?.constantFrameRate, false);
 
     const tone = await writeTone(join(dir, 'tone.mp3'), { seconds: 1 });
     const withCover = join(dir, 'cover.mp3');

@@ -96,8 +96,10 @@ class FaceTrackRecord {
   }
 }
 
+export type AnalysisSizeOptions = Pick<AnalyseVideoOptions, 'width' | 'height' | 'fps' | 'signal' | 'field'>;
+
 /** Analysis frame size: faces about TARGET_FACE_PX wide, judged on the first frame. */
-async function analysisSize(path: string, opts: AnalyseVideoOptions): Promise<{ width: number; height: number }> {
+export async function analysisSize(path: string, opts: AnalysisSizeOptions): Promise<{ width: number; height: number }> {
   const shortSide = Math.min(opts.width, opts.height);
   let target = Math.min(shortSide, DEFAULT_ANALYSIS_SHORT_SIDE);
   for await (const frame of decodeVideoFrames(path, { width: opts.width, height: opts.height, fps: opts.fps, signal: opts.signal, field: opts.field })) {
@@ -141,8 +143,9 @@ export class VideoFaceAnalysis {
     this.decoder = analysisFrames(path, size, opts);
   }
 
-  static async open(path: string, opts: AnalyseVideoOptions): Promise<VideoFaceAnalysis> {
-    return new VideoFaceAnalysis(path, await analysisSize(path, opts), opts);
+  /** `size`: analysisSize(path, opts), when the caller started it earlier. */
+  static async open(path: string, opts: AnalyseVideoOptions, size?: Promise<{ width: number; height: number }>): Promise<VideoFaceAnalysis> {
+    return new VideoFaceAnalysis(path, await (size ?? analysisSize(path, opts)), opts);
   }
 
   /** Analyse until source frame `i` can be read from `speaker` (or the video ends). */

@@ -20,7 +20,7 @@ import { styleFromPrompt } from './prompt.js';
 import { FrameHandoff, SourceFrames } from './source-frames.js';
 import { StageClock } from './stage-clock.js';
 import { VideoFrameDubber } from './video-dub.js';
-import { faceLostError, lostFaceRanges, VideoFaceAnalysis } from './video-faces.js';
+import { analysisSize, faceLostError, lostFaceRanges, VideoFaceAnalysis } from './video-faces.js';
 import { planTimeline, sourceFramesToRead } from './video-timeline.js';
 
 /** Output frame rate: the source's, capped here (contract). */
@@ -65,6 +65,10 @@ export async function renderLipsyncVideo(req: LipsyncVideoRequest, opts: RunOpti
   const turned = video.rotation === 90 || video.rotation === 270;
   const { width, height } = imageOutputSize(turned ? video.height : video.width, turned ? video.width : video.height, SHORT_SIDE[req.resolution]);
   const fps = Math.min(MAX_FPS, video.fps > 0 ? video.fps : FALLBACK_FPS);
+  // Sizing the analysis (the first frame decoded, its faces found) needs no audio: its ffmpeg
+  // runs while the voice is decoded. Awaited when the analysis opens; errors surface there.
+  const sizing = analysisSize(videoPath, { width, height, fps, signal, field: 'formState.video' });
+  sizing.catch(() => {});
   const [speech, mask] = await Promise.all([
     loadSpeech(audioPath, 'formState.audio', limits, signal),
     loadAnimationMask(req.mask, { width, height, limits, workDir: opts.workDir, signal }),
@@ -103,7 +107,7 @@ export async function renderLipsyncVideo(req: LipsyncVideoRequest, opts: RunOpti
   const analysis = await VideoFaceAnalysis.open(videoPath, {
     fps, width, height, maxFrames, mask, meshEvery: MESH_EVERY, signal, field: 'formState.video', handoff,
     onFrame: (done) => { if (!rendering && (done & 7) === 0) clock.report(done / Math.min(maxFrames, estimate.sourceFrames || 1)); },
-  });
+  }, sizing);
   const frames = new SourceFrames(videoPath, {
     width, height, fps, chunkFrames: BOUNCE_CHUNK_FRAMES, signal, field: 'formState.video', handoff,
     ...(req.syncMode === 'bounce' ? { seekableCopy } : {}),

@@ -1,4 +1,5 @@
 // Reads a media file's container and stream facts with ffprobe, without decoding it.
+import { stat } from 'node:fs/promises';
 import { ToolError } from '../errors.js';
 import { ffprobePath } from './binaries.js';
 import { assertFileHasBytes, DEFAULT_FIELD } from './media-file.js';
@@ -29,6 +30,8 @@ export interface MediaProbe {
     frameCount: number | null;
     /** Degrees (0, 90, 180, 270) the frames must be turned clockwise to display upright. */
     rotation: number;
+    /** How the samples encode colour, ffprobe's names ('unknown' where untagged). */
+    colour: { pixelFormat: string; space: string; range: string };
   } | null;
 }
 
@@ -44,6 +47,9 @@ interface FfprobeStream {
   nb_frames?: string;
   duration?: string;
   disposition?: { attached_pic?: number };
+  pix_fmt?: string;
+  color_space?: string;
+  color_range?: string;
   tags?: { rotate?: string };
   side_data_list?: Array<{ rotation?: number | string }>;
 }
@@ -53,9 +59,29 @@ interface FfprobeOutput {
   streams?: FfprobeStream[];
 }
 
+/**
+ * Probes of files seen lately, by path, size and modification time: a lipsync-video job reads the
+ * same source's headers in three places (the job, the analysis, the decoders), each once an
+ * ffprobe process otherwise.
+ */
+const recentProbes = new Map<string, MediaProbe>();
+const RECENT_PROBES = 16;
+
 export async function probeMedia(path: string, opts: { signal?: AbortSignal; field?: string } = {}): Promise<MediaProbe> {
   const field = opts.field ?? DEFAULT_FIELD;
   await assertFileHasBytes(path, field);
+  const file = await stat(path);
+  const key = `${file.size}:${file.mtimeMs}:${path}`;
+  const known = recentProbes.get(key);
+  if (known) return known;
+  const probe = await runProbe(path, field, opts.signal);
+  recentProbes.set(key, probe);
+  if (recentProbes.size > RECENT_PROBES) recentProbes.delete(recentProbes.keys().next().value!);
+  return probe;
+}
+
+async function runProbe(path: string, field: string, signal: AbortSignal | undefined): Promise<MediaProbe> {
+  const opts = { signal };
   const args = ['-hide_banner', '-v', 'warning', '-print_format', 'json', '-show_format', '-show_streams', ...untrustedInputArgs(path)];
   const result = await runTool(ffprobePath(), args, { signal: opts.signal, timeoutMs: PROBE_TIMEOUT_MS });
   throwIfAborted(result.exit, opts.signal);
@@ -98,6 +124,7 @@ function probeFromFfprobe(parsed: FfprobeOutput, stderrTail: string): MediaProbe
           constantFrameRate: frameRate(videoStream.avg_frame_rate) !== undefined && frameRate(videoStream.avg_frame_rate) === frameRate(videoStream.r_frame_rate),
           frameCount: positiveNumber(videoStream.nb_frames) ?? null,
           rotation: clockwiseRotation(videoStream),
+          colour: { pixelFormat: videoStream.pix_fmt ?? 'unknown', space: videoStream.color_space ?? 'unknown', range: videoStream.color_range ?? 'unknown' },
         }
       : null,
   };

@@ -3,10 +3,10 @@
 // as BT.709 limited-range yuv420p, the encoder's own format, so a pipeline that changes only part
 // of each frame sends the rest through without any colour conversion (media/yuv420.ts).
 import { AbortedError, InvalidMediaError, ToolError } from '../errors.js';
-import { ffmpegPath, ffprobePath } from './binaries.js';
+import { ffmpegPath } from './binaries.js';
 import { DEFAULT_FIELD } from './media-file.js';
-import { probeMedia } from './probe.js';
-import { describeExit, runTool, startTool } from './tool-process.js';
+import { probeMedia, type MediaProbe } from './probe.js';
+import { describeExit, startTool } from './tool-process.js';
 import { invalidFormatError, throwIfAborted, toolComplaint, untrustedInputArgs } from './untrusted-input.js';
 import { yuv420FrameBytes } from './yuv420.js';
 
@@ -41,9 +41,6 @@ export interface DecodeVideoOptions {
   field?: string;
 }
 
-/** ffprobe reads headers only; see probe.ts. */
-const PROBE_TIMEOUT_MS = 30_000;
-
 export async function* decodeVideoFrames(path: string, opts: DecodeVideoOptions = {}): AsyncGenerator<DecodedFrame> {
   for await (const frame of decodeRawFrames(path, opts, 'rgba')) {
     yield { index: frame.index, rgba: frame.data, width: frame.width, height: frame.height };
@@ -66,11 +63,9 @@ async function* decodeRawFrames(
   path: string, opts: DecodeVideoOptions, format: 'rgba' | 'yuv420p',
 ): AsyncGenerator<{ index: number; data: Uint8Array; width: number; height: number }> {
   const field = opts.field ?? DEFAULT_FIELD;
-  const [probe, colour] = await Promise.all([
-    probeMedia(path, { signal: opts.signal, field }),
-    format === 'yuv420p' ? probeVideoColour(path, opts.signal) : null,
-  ]);
+  const probe = await probeMedia(path, { signal: opts.signal, field });
   if (!probe.video || probe.video.width <= 0 || probe.video.height <= 0) throw invalidFormatError(field, 'it has no video track');
+  const colour = format === 'yuv420p' ? probe.video.colour : null;
   // ffmpeg applies the rotation metadata itself, so sizes are of the upright picture.
   const turned = probe.video.rotation === 90 || probe.video.rotation === 270;
   const source = turned
@@ -141,27 +136,8 @@ function outputSize(source: { width: number; height: number }, opts: DecodeVideo
   return source;
 }
 
-/** What ffprobe says about how a video stream's samples encode colour ('unknown' where untagged). */
-interface VideoColour {
-  pixelFormat: string;
-  space: string;
-  range: string;
-}
-
-async function probeVideoColour(path: string, signal?: AbortSignal): Promise<VideoColour> {
-  const args = [
-    '-hide_banner', '-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=pix_fmt,color_space,color_range',
-    '-print_format', 'json', ...untrustedInputArgs(path),
-  ];
-  const result = await runTool(ffprobePath(), args, { signal, timeoutMs: PROBE_TIMEOUT_MS });
-  let stream: { pix_fmt?: string; color_space?: string; color_range?: string } | undefined;
-  try {
-    stream = (JSON.parse(result.stdout.toString('utf8')) as { streams?: Array<typeof stream> }).streams?.[0];
-  } catch {
-    // probeMedia, run alongside, reports an unreadable file; here it only means "untagged".
-  }
-  return { pixelFormat: stream?.pix_fmt ?? 'unknown', space: stream?.color_space ?? 'unknown', range: stream?.color_range ?? 'unknown' };
-}
+/** How a video stream's samples encode colour, as MediaProbe reports it. */
+type VideoColour = NonNullable<MediaProbe['video']>['colour'];
 
 /**
  * The filters (after any fps filter) that take `path`'s frames to `width` × `height` BT.709
@@ -172,9 +148,9 @@ export async function bt709Yuv420Filters(
   path: string, width: number, height: number, opts: { signal?: AbortSignal; field?: string } = {},
 ): Promise<string[]> {
   const field = opts.field ?? DEFAULT_FIELD;
-  const [probe, colour] = await Promise.all([probeMedia(path, { signal: opts.signal, field }), probeVideoColour(path, opts.signal)]);
+  const probe = await probeMedia(path, { signal: opts.signal, field });
   if (!probe.video || probe.video.width <= 0 || probe.video.height <= 0) throw invalidFormatError(field, 'it has no video track');
-  return toBt709Yuv420(`scale=${width}:${height}:flags=bicubic`, colour, probe.video.width, probe.video.height);
+  return toBt709Yuv420(`scale=${width}:${height}:flags=bicubic`, probe.video.colour, probe.video.width, probe.video.height);
 }
 
 /** ffprobe's colour-space names → the scale filter's colour-matrix names. */

@@ -37,8 +37,14 @@ describe('probeMedia', () => {
     const dir = await makeTempDir(t);
     const path = await writeClip(join(dir, 'clip.mp4'), { seconds: 1, width: 64, height: 48, fps: 25, audio: true });
     const probe = await probeMedia(path, { field: 'formState.video' });
-    assert.deepEqual(probe.video, { codec: 'h264', width: 64, height: 48, fps: 25, constantFrameRate: true, frameCount: 25, rotation: 0 });
+    assert.deepEqual(probe.video, {
+      codec: 'h264', width: 64, height: 48, fps: 25, constantFrameRate: true, frameCount: 25, rotation: 0,
+      colour: { pixelFormat: 'yuv420p', space: 'unknown', range: 'unknown' },
+    });
     assert.equal(probe.audio?.codec, 'aac');
+    // Another video written to the same path is probed again, not answered from the last probe.
+    await writeClip(path, { seconds: 1, width: 32, height: 24, fps: 10 });
+    assert.deepEqual([(await probeMedia(path))?.video?.width, (await probeMedia(path))?.video?.fps], [32, 10]);
     // Frames further and further apart: the average rate is not the base rate.
     const variable = join(dir, 'variable.mp4');
     await ffmpeg(['-f', 'lavfi', '-i', 'testsrc=size=64x48:rate=25:duration=1', '-vf', "setpts='PTS+N*N*0.002/TB'", '-vsync', 'vfr', '-c:v', 'libx264', '-preset', 'ultrafast', variable]);

@@ -13,6 +13,8 @@ async function renderLipsyncImage(request: LipsyncImageRequest, options: RunOpti
   const behaviour = url.pathname.slice(1);
   const pidFile = url.searchParams.get('pidfile');
   if (pidFile) writeFileSync(pidFile, String(process.pid));
+  const argvFile = url.searchParams.get('argvfile');
+  if (argvFile) writeFileSync(argvFile, JSON.stringify(process.execArgv));
   options.onProgress?.({ stage: 'fetch', progress: 0.1 });
   if (behaviour !== 'no-probe') {
     const outputSeconds = Number(url.searchParams.get('seconds') ?? 1);

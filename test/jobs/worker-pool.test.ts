@@ -4,6 +4,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { WorkerPool, outputFileName, outputsDir } from '../../src/jobs/index.js';
+import { RENDER_V8_FLAGS } from '../../src/jobs/render-child.js';
 import type { JobRecord } from '../../src/store/index.js';
 import { newJob, openTempStore, waitFor, type TempStore } from '../store/temp-store.js';
 
@@ -65,6 +66,15 @@ describe('worker pool', () => {
     assert.equal(done.lockedBy, null);
     // The scratch dir is removed right after the result is written (cleanup follows the result).
     await waitFor('the scratch dir to be removed', () => (existsSync(join(temp.dataDir, 'work', job.id)) ? undefined : true), 5_000);
+  });
+
+  test('render processes run with the render heap settings', async () => {
+    const argvFile = join(temp.dataDir, 'render-argv.json');
+    const job = await queue(temp, `face.jpg?argvfile=${encodeURIComponent(argvFile)}`);
+    pool.notifyJobQueued();
+    assert.equal((await finished(temp, job.id)).status, 'completed');
+    const execArgv = JSON.parse(readFileSync(argvFile, 'utf8')) as string[];
+    for (const flag of RENDER_V8_FLAGS) assert.ok(execArgv.includes(flag), `${flag} in ${execArgv.join(' ')}`);
   });
 
   test("an engine error fails the job with the error's own message", async () => {

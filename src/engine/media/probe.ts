@@ -62,7 +62,7 @@ interface FfprobeOutput {
 /**
  * Probes of files seen lately, by path, size and modification time: a lipsync-video job reads the
  * same source's headers in three places (the job, the analysis, the decoders), each once an
- * ffprobe process otherwise.
+ * ffprobe process otherwise. Callers share the object: read only.
  */
 const recentProbes = new Map<string, MediaProbe>();
 const RECENT_PROBES = 16;
@@ -81,10 +81,9 @@ export async function probeMedia(path: string, opts: { signal?: AbortSignal; fie
 }
 
 async function runProbe(path: string, field: string, signal: AbortSignal | undefined): Promise<MediaProbe> {
-  const opts = { signal };
   const args = ['-hide_banner', '-v', 'warning', '-print_format', 'json', '-show_format', '-show_streams', ...untrustedInputArgs(path)];
-  const result = await runTool(ffprobePath(), args, { signal: opts.signal, timeoutMs: PROBE_TIMEOUT_MS });
-  throwIfAborted(result.exit, opts.signal);
+  const result = await runTool(ffprobePath(), args, { signal, timeoutMs: PROBE_TIMEOUT_MS });
+  throwIfAborted(result.exit, signal);
   if (result.exit.spawnError) throw new ToolError(describeExit('ffprobe', result.exit, result.stderrTail));
   if (result.exit.timedOut) throw invalidFormatError(field, 'reading its headers took too long');
   if (result.exit.code !== 0) throw invalidFormatError(field, await unreadableReason(path, result.stderrTail));

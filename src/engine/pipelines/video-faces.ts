@@ -98,27 +98,20 @@ class FaceTrackRecord {
 
 export type AnalysisSizeOptions = Pick<AnalyseVideoOptions, 'width' | 'height' | 'fps' | 'signal' | 'field'>;
 
-/**
- * Analysis frame size: faces about TARGET_FACE_PX wide, judged on the first frame. That frame is
- * looked at no larger than the default analysis size: the detector sees every frame at 256 × 256
- * anyway, and a 720p frame cost ≈ 40 ms more (making and scaling its tensor) for the same faces.
- */
+/** Analysis frame size: faces about TARGET_FACE_PX wide, judged on the first frame. */
 export async function analysisSize(path: string, opts: AnalysisSizeOptions): Promise<{ width: number; height: number }> {
   const shortSide = Math.min(opts.width, opts.height);
-  const sized = (short: number) => {
-    const scale = short / shortSide;
-    const even = (x: number) => Math.max(2, Math.round((x * scale) / 2) * 2);
-    return { width: even(opts.width), height: even(opts.height) };
-  };
   let target = Math.min(shortSide, DEFAULT_ANALYSIS_SHORT_SIDE);
-  const look = sized(target);
-  for await (const frame of decodeVideoFrames(path, { ...look, fps: opts.fps, signal: opts.signal, field: opts.field })) {
+  // At the output size: judged on a smaller frame (≈ 40 ms less) the box came out a little
+  // different, and so did the analysis size of the eval's zoom-hopper clip and its outputs.
+  for await (const frame of decodeVideoFrames(path, { width: opts.width, height: opts.height, fps: opts.fps, signal: opts.signal, field: opts.field })) {
     const faces = await detectFaces({ data: frame.rgba, width: frame.width, height: frame.height });
-    const faceWidth = faces[0] ? (faces[0].box.width * opts.width) / look.width : 0;
-    if (faceWidth > 0) target = Math.max(MIN_ANALYSIS_SHORT_SIDE, Math.min(shortSide, (shortSide * TARGET_FACE_PX) / faceWidth));
+    if (faces[0]) target = Math.max(MIN_ANALYSIS_SHORT_SIDE, Math.min(shortSide, (shortSide * TARGET_FACE_PX) / faces[0].box.width));
     break;
   }
-  return sized(target);
+  const scale = target / shortSide;
+  const even = (x: number) => Math.max(2, Math.round((x * scale) / 2) * 2);
+  return { width: even(opts.width), height: even(opts.height) };
 }
 
 export class VideoFaceAnalysis {

@@ -3,12 +3,12 @@
 // lipsync-video reads each source frame in both forms, the small one a little earlier than the
 // big one; decoding once with ffmpeg's split filter instead of twice saves a whole decode's CPU
 // (≈ 0.85 s of 2.3 s on 10 s of 720p). The frames are the same bytes the two decoders give.
-import { AbortedError, InvalidMediaError, ToolError } from '../errors.js';
+import { AbortedError } from '../errors.js';
 import { ffmpegPath } from './binaries.js';
 import { DEFAULT_FIELD } from './media-file.js';
-import { describeExit, startTool } from './tool-process.js';
-import { invalidFormatError, throwIfAborted, toolComplaint, untrustedInputArgs } from './untrusted-input.js';
-import { bt709Yuv420Filters } from './video-decode.js';
+import { startTool } from './tool-process.js';
+import { untrustedInputArgs } from './untrusted-input.js';
+import { bt709Yuv420Filters, throwIfDecodeFailed } from './video-decode.js';
 import { yuv420FrameBytes } from './yuv420.js';
 
 export interface DecodedFramePair {
@@ -73,15 +73,7 @@ export async function* decodeVideoFramePairs(path: string, opts: PairedDecodeOpt
       yield { index, yuv, rgba };
       index += 1;
     }
-    const exit = await tool.exited;
-    throwIfAborted(exit, opts.signal);
-    if (exit.spawnError) throw new ToolError(describeExit('ffmpeg', exit, tool.stderrTail()));
-    if (exit.code !== 0) {
-      const reason = toolComplaint(tool.stderrTail(), path) ?? 'unknown error';
-      if (index === 0) throw invalidFormatError(field, reason);
-      throw new InvalidMediaError(`The video file is truncated or corrupt: ${field} stopped decoding after ${index} frames (${reason})`);
-    }
-    if (yuvFrames.partial || rgbaFrames.partial) throw new ToolError(`ffmpeg ended ${field} with a partial frame`);
+    throwIfDecodeFailed(tool, await tool.exited, { path, field, frames: index, partialFrame: yuvFrames.partial || rgbaFrames.partial, signal: opts.signal });
   } finally {
     // Reached early when the consumer stops iterating or throws: ffmpeg must not outlive it.
     tool.kill();

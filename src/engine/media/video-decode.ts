@@ -6,7 +6,7 @@ import { AbortedError, InvalidMediaError, ToolError } from '../errors.js';
 import { ffmpegPath } from './binaries.js';
 import { DEFAULT_FIELD } from './media-file.js';
 import { probeMedia, type MediaProbe } from './probe.js';
-import { describeExit, startTool } from './tool-process.js';
+import { describeExit, startTool, type ToolExit, type ToolProcess } from './tool-process.js';
 import { invalidFormatError, throwIfAborted, toolComplaint, untrustedInputArgs } from './untrusted-input.js';
 import { yuv420FrameBytes } from './yuv420.js';
 
@@ -112,20 +112,28 @@ async function* decodeRawFrames(
         }
       }
     }
-    const exit = await tool.exited;
-    throwIfAborted(exit, opts.signal);
-    if (exit.spawnError) throw new ToolError(describeExit('ffmpeg', exit, tool.stderrTail()));
-    if (exit.code !== 0) {
-      const reason = toolComplaint(tool.stderrTail(), path) ?? 'unknown error';
-      if (index === 0) throw invalidFormatError(field, reason);
-      throw new InvalidMediaError(`The video file is truncated or corrupt: ${field} stopped decoding after ${index} frames (${reason})`);
-    }
-    if (filled !== 0) throw new ToolError(`ffmpeg ended ${field} with a partial frame`);
+    throwIfDecodeFailed(tool, await tool.exited, { path, field, frames: index, partialFrame: filled !== 0, signal: opts.signal });
   } finally {
     // Reached early when the consumer stops iterating or throws: ffmpeg must not outlive it.
     tool.kill();
     await tool.exited;
   }
+}
+
+/** Once a decoding ffmpeg has exited: the error for how it ended, if it did not end well. */
+export function throwIfDecodeFailed(
+  tool: ToolProcess, exit: ToolExit,
+  decoded: { path: string; field: string; frames: number; partialFrame: boolean; signal?: AbortSignal },
+): void {
+  const { path, field, frames } = decoded;
+  throwIfAborted(exit, decoded.signal);
+  if (exit.spawnError) throw new ToolError(describeExit('ffmpeg', exit, tool.stderrTail()));
+  if (exit.code !== 0) {
+    const reason = toolComplaint(tool.stderrTail(), path) ?? 'unknown error';
+    if (frames === 0) throw invalidFormatError(field, reason);
+    throw new InvalidMediaError(`The video file is truncated or corrupt: ${field} stopped decoding after ${frames} frames (${reason})`);
+  }
+  if (decoded.partialFrame) throw new ToolError(`ffmpeg ended ${field} with a partial frame`);
 }
 
 function outputSize(source: { width: number; height: number }, opts: DecodeVideoOptions): { width: number; height: number } {

@@ -6,8 +6,10 @@
 //    vs a bare POST that parses and answers the same JSON. Our server runs with
 //    MOUTHPIECE_WORKERS=0, so submissions are only accepted, never rendered.
 // Targets (issue 3): polling ≥ 50 % of the bare GET's rate; submission ≥ 1 000 requests/s.
-// Run: `npm run bench:api` (BENCH_SECONDS=n per measurement, default 10; BENCH_CONNECTIONS, default 32;
-// BENCH_LOG_LEVEL, default info as in production).
+// Polling is measured in rounds, bare then ours, and judged on the median of the rounds' ratios:
+// on this shared machine one run of the bare server alone swung 13,000–19,800 req/s.
+// Run: `npm run bench:api` (BENCH_SECONDS=n per measurement, default 10; BENCH_ROUNDS, default 3;
+// BENCH_CONNECTIONS, default 32; BENCH_LOG_LEVEL, default info as in production).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { closeSync, openSync } from 'node:fs';
@@ -20,6 +22,7 @@ import autocannon from 'autocannon';
 
 const REPO_ROOT = fileURLToPath(new URL('../', import.meta.url));
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const LOG_LEVEL = process.env.BENCH_LOG_LEVEL ?? 'info';
 
@@ -74,17 +77,23 @@ async function main(): Promise<void> {
     const { id } = (await submitted.json()) as { id: string };
 
     console.log(`API throughput: autocannon, ${CONNECTIONS} connections, ${SECONDS} s per run, our server at LOG_LEVEL=${LOG_LEVEL}, 0 render workers`);
-    const results = [
-      await measure('bare Fastify GET', { url: `${bare}/jobs/${id}` }),
-      await measure('GET /api/v1/jobs/{id}', { url: `${base}/jobs/${id}`, headers: auth }),
-      await measure('bare Fastify POST', { url: `${bare}/lipsync-image`, method: 'POST', headers: { 'content-type': 'application/json' }, body: SUBMIT_BODY }),
-      await measure('POST /api/v1/lipsync-image', { url: `${base}/lipsync-image`, method: 'POST', headers: auth, body: SUBMIT_BODY }),
-    ];
+    const results: Measurement[] = [];
+    const pollRatios: number[] = [];
+    for (let round = 1; round <= ROUNDS; round++) {
+      const bareGet = await measure(`bare Fastify GET (${round})`, { url: `${bare}/jobs/${id}` });
+      const poll = await measure(`GET /api/v1/jobs/{id} (${round})`, { url: `${base}/jobs/${id}`, headers: auth });
+      results.push(bareGet, poll);
+      pollRatios.push(poll.requestsPerSecond / bareGet.requestsPerSecond);
+    }
+    const barePost = await measure('bare Fastify POST', { url: `${bare}/lipsync-image`, method: 'POST', headers: { 'content-type': 'application/json' }, body: SUBMIT_BODY });
+    const submit = await measure('POST /api/v1/lipsync-image', { url: `${base}/lipsync-image`, method: 'POST', headers: auth, body: SUBMIT_BODY });
+    results.push(barePost, submit);
     printTable(results);
-    const [bareGet, poll, barePost, submit] = results;
-    const pollRatio = poll.requestsPerSecond / bareGet.requestsPerSecond;
+    const pollRatio = median(pollRatios);
+    const polls = results.filter((r) => r.name.startsWith('GET')).map((r) => r.requestsPerSecond);
     console.log('');
-    console.log(`polling:    ${fmt(poll.requestsPerSecond)} req/s = ${(pollRatio * 100).toFixed(0)} % of bare GET (target ≥ 50 %) ${pollRatio >= 0.5 ? 'OK' : 'MISSED'}`);
+    console.log(`polling:    ${fmt(median(polls))} req/s (median of ${ROUNDS}); ratios to the bare GET of the same round: ` +
+      `${pollRatios.map((r) => `${(r * 100).toFixed(0)} %`).join(', ')}; median ${(pollRatio * 100).toFixed(0)} % (target ≥ 50 %) ${pollRatio >= 0.5 ? 'OK' : 'MISSED'}`);
     console.log(`submission: ${fmt(submit.requestsPerSecond)} req/s (target ≥ 1 000/s) ${submit.requestsPerSecond >= 1000 ? 'OK' : 'MISSED'}; ` +
       `${((submit.requestsPerSecond / barePost.requestsPerSecond) * 100).toFixed(0)} % of bare POST`);
   } finally {
@@ -112,6 +121,12 @@ function printTable(results: Measurement[]): void {
   for (const r of results) {
     console.log(`${r.name.padEnd(28)} ${fmt(r.requestsPerSecond).padStart(7)} ${r.p99Ms.toFixed(1).padStart(10)} ${String(r.non2xx).padStart(9)} ${String(r.errors).padStart(7)}`);
   }
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
 function fmt(n: number): string {

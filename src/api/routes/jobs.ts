@@ -4,7 +4,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type, type Static } from 'typebox';
 import { JobNotFoundError, jobObjectJson, toJobObject, type JobService } from '../../jobs/index.js';
-import { JOB_MODELS, type JobListFilter, type JobListPosition } from '../../store/index.js';
+import { JOB_MODELS, type JobListFilter, type JobListPosition, type JobView } from '../../store/index.js';
 import { invalidRequest } from '../errors.js';
 import { JobObjectSchema, JobParams, errorResponses } from '../schemas.js';
 
@@ -48,6 +48,9 @@ export const JobListResponse = Type.Object({
 export async function jobRoutes(app: FastifyInstance, options: JobRoutesOptions): Promise<void> {
   const typed = app.withTypeProvider<TypeBoxTypeProvider>();
   const { jobs, publicUrl } = options;
+  // The SQLite store hands out one frozen view per job until some job changes (job-view-cache.ts),
+  // so a poll's JSON is built once per change, not per request.
+  const jsonOfView = new WeakMap<JobView, string>();
   acceptEmptyJsonBodies(app);
 
   typed.get(
@@ -65,7 +68,9 @@ export async function jobRoutes(app: FastifyInstance, options: JobRoutesOptions)
       if (!job) throw new JobNotFoundError(request.params.id);
       // Already the JSON the schema above documents: Fastify sends a string as it is (the typed
       // reply only knows the object form).
-      return (reply as FastifyReply).type('application/json; charset=utf-8').send(jobObjectJson(job, publicUrl));
+      let json = jsonOfView.get(job);
+      if (json === undefined) jsonOfView.set(job, (json = jobObjectJson(job, publicUrl)));
+      return (reply as FastifyReply).type('application/json; charset=utf-8').send(json);
     },
   );
 

@@ -10,6 +10,7 @@ import type { Store } from '../store.js';
 import { SqliteAccountRepository } from './accounts.js';
 import { SqliteApiKeyRepository } from './api-keys.js';
 import { SqliteCreditLedgerRepository } from './credit-ledger.js';
+import { JobChangeSignal } from './job-view-cache.js';
 import { SqliteJobRepository } from './jobs.js';
 import { SqliteSessionRepository } from './sessions.js';
 import { withStatementCache } from './statement-cache.js';
@@ -17,6 +18,8 @@ import { SqliteWebhookDeliveryRepository } from './webhook-deliveries.js';
 import { SqliteWebhookSecretRepository } from './webhook-secrets.js';
 
 export const DATABASE_FILE_NAME = 'mouthpiece.db';
+/** Grows by a byte at each write of a job, by any process (job-view-cache.ts). */
+export const JOB_CHANGES_FILE_NAME = `${DATABASE_FILE_NAME}-jobs-changed`;
 
 /** Opens (creating if needed) and migrates the database in `dataDir`. */
 export async function openSqliteStore(dataDir: string): Promise<Store> {
@@ -40,18 +43,21 @@ export async function openSqliteStore(dataDir: string): Promise<Store> {
   }
   // A second, read-only connection for the hottest read (polling a job); opened after the
   // migration so the schema it prepares against exists. WAL lets it read while the other writes.
+  // Its results are cached until any process writes a job (job-view-cache.ts).
   const reader = new SqliteDatabase(join(dataDir, DATABASE_FILE_NAME), { readonly: true, fileMustExist: true });
   reader.pragma('busy_timeout = 5000');
+  const jobChanges = new JobChangeSignal(join(dataDir, JOB_CHANGES_FILE_NAME));
   return {
     accounts: new SqliteAccountRepository(db),
     apiKeys: new SqliteApiKeyRepository(db),
     sessions: new SqliteSessionRepository(db),
-    jobs: new SqliteJobRepository(db, reader),
+    jobs: new SqliteJobRepository(db, { reader, changes: jobChanges }),
     credits: new SqliteCreditLedgerRepository(db),
     webhookSecrets: new SqliteWebhookSecretRepository(db),
     webhookDeliveries: new SqliteWebhookDeliveryRepository(db),
     close: async () => {
       reader.close();
+      jobChanges.close();
       await db.destroy();
     },
   };

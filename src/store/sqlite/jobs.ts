@@ -18,6 +18,7 @@ import type {
 import type { JobProgress, JobRepository } from '../repositories.js';
 import type { Database, JobsTable } from '../schema.js';
 import { balanceOf, findHold, insertHold, settleHold } from './credit-ledger.js';
+import { JobViewCache, type JobChangeSignal } from './job-view-cache.js';
 import { writeTransaction } from './transaction.js';
 
 export class SqliteJobRepository implements JobRepository {
@@ -30,10 +31,13 @@ export class SqliteJobRepository implements JobRepository {
    */
   private readonly viewForAccount: CompiledQuery<JobView>;
   private readonly viewForAccountOnReader: SqliteStatement<[string, string], JobView> | null;
+  /** Every write of a job row bumps it after its commit; the poll's cache watches it. */
+  private readonly changes: JobChangeSignal | null;
+  private readonly viewCache: JobViewCache | null;
 
   constructor(
     private readonly db: Kysely<Database>,
-    reader?: SqliteConnection,
+    fastReads?: { reader: SqliteConnection; changes: JobChangeSignal },
   ) {
     this.viewForAccount = db
       .selectFrom('jobs')
@@ -46,16 +50,24 @@ export class SqliteJobRepository implements JobRepository {
       .where('id', '=', '')
       .where('account_id', '=', '')
       .compile() as CompiledQuery<JobView>;
-    this.viewForAccountOnReader = reader ? reader.prepare<[string, string], JobView>(this.viewForAccount.sql) : null;
+    this.viewForAccountOnReader = fastReads?.reader.prepare<[string, string], JobView>(this.viewForAccount.sql) ?? null;
+    this.changes = fastReads?.changes ?? null;
+    this.viewCache = fastReads ? new JobViewCache(fastReads.changes) : null;
+  }
+
+  /** Tells readers here and in other processes that a job row changed; after the commit. */
+  private announceChange(): void {
+    this.changes?.bump();
   }
 
   async create(job: NewJob): Promise<JobRecord> {
     const row = await this.db.insertInto('jobs').values(newJobRow(job)).returningAll().executeTakeFirstOrThrow();
+    this.announceChange();
     return jobFromRow(row);
   }
 
   async submit(job: NewJob, checks: SubmitChecks): Promise<SubmitOutcome> {
-    return writeTransaction(this.db, async (trx) => {
+    const outcome = await writeTransaction(this.db, async (trx): Promise<SubmitOutcome> => {
       const { idempotency } = checks;
       if (idempotency) {
         const earlier = await trx
@@ -93,10 +105,13 @@ export class SqliteJobRepository implements JobRepository {
         .executeTakeFirstOrThrow();
       return { type: 'created', job: jobFromRow(row) };
     });
+    if (outcome.type === 'created') this.announceChange();
+    return outcome;
   }
 
   async holdCredits(id: string, workerId: string, amount: number, now = Date.now()): Promise<HoldOutcome> {
-    return writeTransaction(this.db, async (trx) => {
+    let wroteJob = false;
+    const outcome = await writeTransaction(this.db, async (trx): Promise<HoldOutcome> => {
       const job = await trx
         .selectFrom('jobs')
         .select(['account_id', 'credit_balance'])
@@ -112,12 +127,15 @@ export class SqliteJobRepository implements JobRepository {
       if (balance < amount) return { type: 'insufficient', needed: amount, balance };
       await insertHold(trx, { jobId: id, accountId: job.account_id, balance: job.credit_balance as CreditBalanceName, amount }, now);
       await trx.updateTable('jobs').set({ credits: amount }).where('id', '=', id).execute();
+      wroteJob = true;
       return { type: 'held', amount };
     });
+    if (wroteJob) this.announceChange();
+    return outcome;
   }
 
   async cancel(id: string, accountId: string, now = Date.now()): Promise<boolean> {
-    return writeTransaction(this.db, async (trx) => {
+    const changed = await writeTransaction(this.db, async (trx) => {
       const result = await trx
         .updateTable('jobs')
         .set({ status: 'canceled', stage: 'canceled', completed_at: now, locked_by: null, locked_until: null })
@@ -129,6 +147,8 @@ export class SqliteJobRepository implements JobRepository {
       await settleHold(trx, id, 'release', now);
       return true;
     });
+    if (changed) this.announceChange();
+    return changed;
   }
 
   async list(accountId: string, filter: JobListFilter, after: JobListPosition | null, limit: number): Promise<JobRecord[]> {
@@ -151,7 +171,7 @@ export class SqliteJobRepository implements JobRepository {
   }
 
   async forgetOutput(id: string, accountId: string | null, now: number): Promise<string | null> {
-    return writeTransaction(this.db, async (trx) => {
+    const forgotten = await writeTransaction(this.db, async (trx) => {
       let select = trx.selectFrom('jobs').select('output_file').where('id', '=', id).where('output_file', 'is not', null);
       if (accountId !== null) select = select.where('account_id', '=', accountId);
       const row = await select.executeTakeFirst();
@@ -159,6 +179,8 @@ export class SqliteJobRepository implements JobRepository {
       await trx.updateTable('jobs').set({ output_file: null, output_deleted_at: now }).where('id', '=', id).execute();
       return row.output_file;
     });
+    if (forgotten !== null) this.announceChange();
+    return forgotten;
   }
 
   async findKeptOutputsFinishedBefore(cutoff: number, limit: number): Promise<JobRecord[]> {
@@ -184,7 +206,8 @@ export class SqliteJobRepository implements JobRepository {
   }
 
   async findViewForAccount(id: string, accountId: string): Promise<JobView | undefined> {
-    if (this.viewForAccountOnReader) return this.viewForAccountOnReader.get(id, accountId);
+    const onReader = this.viewForAccountOnReader;
+    if (onReader && this.viewCache) return this.viewCache.get(id, accountId, () => onReader.get(id, accountId));
     const { rows } = await this.db.executeQuery<JobView>({ ...this.viewForAccount, parameters: [id, accountId] });
     return rows[0];
   }
@@ -214,6 +237,7 @@ export class SqliteJobRepository implements JobRepository {
       .where((eb) => claimable(eb, now))
       .returningAll()
       .executeTakeFirst();
+    if (row !== undefined) this.announceChange();
     return row && jobFromRow(row);
   }
 
@@ -231,11 +255,13 @@ export class SqliteJobRepository implements JobRepository {
       .where('status', '=', 'processing')
       .where('locked_by', '=', workerId)
       .executeTakeFirst();
-    return Number(result.numUpdatedRows) === 1;
+    const changed = Number(result.numUpdatedRows) === 1;
+    if (changed) this.announceChange();
+    return changed;
   }
 
   async complete(id: string, workerId: string, success: JobSuccess): Promise<boolean> {
-    return writeTransaction(this.db, async (trx) => {
+    const changed = await writeTransaction(this.db, async (trx) => {
       const result = await trx
         .updateTable('jobs')
         .set({
@@ -258,10 +284,12 @@ export class SqliteJobRepository implements JobRepository {
       await settleHold(trx, id, 'charge', success.completedAt);
       return true;
     });
+    if (changed) this.announceChange();
+    return changed;
   }
 
   async fail(id: string, workerId: string | null, failure: JobFailure): Promise<boolean> {
-    return writeTransaction(this.db, async (trx) => {
+    const changed = await writeTransaction(this.db, async (trx) => {
       let query = trx
         .updateTable('jobs')
         .set({
@@ -280,6 +308,8 @@ export class SqliteJobRepository implements JobRepository {
       await settleHold(trx, id, 'release', failure.completedAt);
       return true;
     });
+    if (changed) this.announceChange();
+    return changed;
   }
 
   async expireLease(id: string, workerId: string, now = Date.now()): Promise<boolean> {
@@ -290,7 +320,9 @@ export class SqliteJobRepository implements JobRepository {
       .where('status', '=', 'processing')
       .where('locked_by', '=', workerId)
       .executeTakeFirst();
-    return Number(result.numUpdatedRows) === 1;
+    const changed = Number(result.numUpdatedRows) === 1;
+    if (changed) this.announceChange();
+    return changed;
   }
 
   async release(id: string, workerId: string): Promise<boolean> {
@@ -307,7 +339,9 @@ export class SqliteJobRepository implements JobRepository {
       .where('status', '=', 'processing')
       .where('locked_by', '=', workerId)
       .executeTakeFirst();
-    return Number(result.numUpdatedRows) === 1;
+    const changed = Number(result.numUpdatedRows) === 1;
+    if (changed) this.announceChange();
+    return changed;
   }
 }
 

@@ -10,6 +10,7 @@ export type { MouthControls, SpeechAnalysisOptions } from './controls.js';
 export { DEFAULT_LEAD_MS } from './controls.js';
 export { speechFeatures, HOP_SECONDS, SILENCE_DB, type SpeechFeatures } from './features.js';
 export { detectVoiceActivity, type VoiceActivity, type ClipLevels } from './voice-activity.js';
+export { analyseSpeechOffThread } from './analysis-thread.js';
 
 export interface SpeechAnalysis {
   features: SpeechFeatures;

@@ -1,6 +1,6 @@
 // Steps every pipeline shares: decoding and checking a voice track, choosing faces, turning audio
 // controls and idle motion into a pose per frame, and the render → encode loop.
-import { analyseSpeech, assertAnalysisHasSpeech, type MouthControls, type SpeechAnalysis } from '../audio/index.js';
+import { analyseSpeechOffThread, assertAnalysisHasSpeech, type MouthControls, type SpeechAnalysis } from '../audio/index.js';
 import { InvalidMediaError, NoFaceError, NoSpeechError } from '../errors.js';
 import type { DetectedFace } from '../face/index.js';
 import {
@@ -22,11 +22,35 @@ export interface Speech {
   analysis: SpeechAnalysis;
 }
 
-/** Decode a voice track for analysis and check it holds speech; errors name `field`. */
-export async function loadSpeech(path: string, field: string, limits: EngineLimits, signal?: AbortSignal): Promise<Speech> {
+/** A decoded voice track whose analysis is still being computed (on the analysis thread). */
+export interface PendingSpeech {
+  audio: DecodedAudio;
+  /** Rejects as loadSpeech would (no speech, named after `field`). */
+  analysis: Promise<SpeechAnalysis>;
+}
+
+/**
+ * Decode a voice track for analysis; the analysis, checked to hold speech, goes on meanwhile on
+ * another thread (audio/analysis-thread.ts). Errors name `field`.
+ */
+export async function decodeSpeech(path: string, field: string, limits: EngineLimits, signal?: AbortSignal): Promise<PendingSpeech> {
   const audio = await decodeAudioMono(path, { sampleRate: ANALYSIS_SAMPLE_RATE, maxSeconds: limits.maxAudioSeconds, signal, field });
   if (audio.durationSeconds <= 0) throw new InvalidMediaError(`The audio at ${field} contains no samples`);
-  const analysis = analyseSpeech(audio.samples, audio.sampleRate);
+  const analysis = analyseSpeechOffThread(audio.samples, audio.sampleRate).then((result) => {
+    assertSpeechIn(result, field);
+    return result;
+  });
+  analysis.catch(() => {}); // awaited by the caller; a failure must not count as unhandled meanwhile
+  return { audio, analysis };
+}
+
+/** Decode a voice track for analysis and check it holds speech; errors name `field`. */
+export async function loadSpeech(path: string, field: string, limits: EngineLimits, signal?: AbortSignal): Promise<Speech> {
+  const { audio, analysis } = await decodeSpeech(path, field, limits, signal);
+  return { audio, analysis: await analysis };
+}
+
+function assertSpeechIn(analysis: SpeechAnalysis, field: string): void {
   try {
     assertAnalysisHasSpeech(analysis);
   } catch (error) {
@@ -36,7 +60,6 @@ export async function loadSpeech(path: string, field: string, limits: EngineLimi
     }
     throw error;
   }
-  return { audio, analysis };
 }
 
 /** The faces the detector is confident about and whose mouth lies in the mask, largest first. */

@@ -2,7 +2,7 @@
 // fetch → analyse (decode audio, find the face, audio → mouth controls) → render + encode
 // (streamed: frame i+1 is drawn while ffmpeg takes frame i).
 import { mkdir } from 'node:fs/promises';
-import { mouthControlsFromAnalysis } from '../audio/index.js';
+import { analyseSpeechOffThread, mouthControlsFromAnalysis } from '../audio/index.js';
 import { detectFaces, faceMeshTriangles, loadFaceDetector } from '../face/index.js';
 import { fetchMedia, loadImageRgba } from '../media/index.js';
 import { FaceRenderer, idleMotion } from '../render/index.js';
@@ -10,7 +10,7 @@ import {
   DEFAULT_LIMITS, OUTPUT_FPS, SHORT_SIDE,
   type EngineLimits, type LipsyncImageRequest, type RunOptions, type RunResult,
 } from '../types.js';
-import { applyArticulation, chooseSpeakerFace, encodeFrames, loadSpeech, restPose, setFramePose } from './common.js';
+import { ANALYSIS_SAMPLE_RATE, applyArticulation, chooseSpeakerFace, encodeFrames, loadSpeech, restPose, setFramePose } from './common.js';
 import { blendTowardSource, loadAnimationMask } from './mask.js';
 import { styleFromPrompt } from './prompt.js';
 import { StageClock } from './stage-clock.js';
@@ -22,10 +22,13 @@ export { chooseSpeakerFace } from './common.js';
  * worker process; ≈ 0.7 s).
  */
 export async function prepareEngine(): Promise<void> {
+  // The voice analysis thread starts meanwhile, so a process's first job does not wait for it.
+  const analysisThread = analyseSpeechOffThread(new Float32Array(ANALYSIS_SAMPLE_RATE / 10), ANALYSIS_SAMPLE_RATE);
   await loadFaceDetector();
   await faceMeshTriangles();
   const blank = { data: new Uint8Array(256 * 256 * 4).fill(128), width: 256, height: 256 };
   await detectFaces(blank);
+  await analysisThread;
 }
 
 export async function renderLipsyncImage(req: LipsyncImageRequest, opts: RunOptions): Promise<RunResult> {

@@ -14,7 +14,7 @@ import {
   DEFAULT_LIMITS, SHORT_SIDE,
   type EngineLimits, type LipsyncVideoRequest, type RunOptions, type RunResult,
 } from '../types.js';
-import { applyArticulation, encodeFrames, loadSpeech, restPose, setFramePose } from './common.js';
+import { applyArticulation, decodeSpeech, encodeFrames, restPose, setFramePose } from './common.js';
 import { loadAnimationMask } from './mask.js';
 import { styleFromPrompt } from './prompt.js';
 import { FrameHandoff, SourceFrames } from './source-frames.js';
@@ -69,11 +69,12 @@ export async function renderLipsyncVideo(req: LipsyncVideoRequest, opts: RunOpti
   // runs while the voice is decoded. Awaited when the analysis opens; errors surface there.
   const sizing = analysisSize(videoPath, { width, height, fps, signal, field: 'formState.video' });
   sizing.catch(() => {});
-  const [speech, mask] = await Promise.all([
-    loadSpeech(audioPath, 'formState.audio', limits, signal),
+  // The voice's analysis runs on the analysis thread from here while this thread finds the faces.
+  const [voice, mask] = await Promise.all([
+    decodeSpeech(audioPath, 'formState.audio', limits, signal),
     loadAnimationMask(req.mask, { width, height, limits, workDir: opts.workDir, signal }),
   ]);
-  const audioFrames = Math.max(1, Math.round(speech.audio.durationSeconds * fps));
+  const audioFrames = Math.max(1, Math.round(voice.audio.durationSeconds * fps));
   const maxFrames = sourceFramesToRead(req.syncMode, audioFrames);
   const videoSeconds = video.frameCount && video.fps > 0 ? video.frameCount / video.fps : probe.durationSeconds ?? 0;
   const estimate = planTimeline(req.syncMode, Math.min(maxFrames, Math.max(1, Math.round(videoSeconds * fps))), audioFrames);
@@ -113,8 +114,7 @@ export async function renderLipsyncVideo(req: LipsyncVideoRequest, opts: RunOpti
     ...(req.syncMode === 'bounce' ? { seekableCopy } : {}),
   });
   try {
-    if (wholeVideoFirst) await analysis.analyseAll();
-    else await analysis.readyFor(0);
+    const [speechAnalysis] = await Promise.all([voice.analysis, wholeVideoFirst ? analysis.analyseAll() : analysis.readyFor(0)]);
     const failIfNoSpeaker = () => {
       if (analysis.ended && analysis.frames === 0) throw new InvalidMediaError('Invalid video format: formState.video has no frames');
       if (analysis.ended && !analysis.hasSpeaker) {
@@ -128,7 +128,7 @@ export async function renderLipsyncVideo(req: LipsyncVideoRequest, opts: RunOpti
       if (lost.length > 0) throw faceLostError(lost);
     }
     const { style, appliedWords } = styleFromPrompt(req.prompt, ['articulation', 'cornerLift']);
-    const controls = applyArticulation(mouthControlsFromAnalysis(speech.analysis, { fps, frameCount: outputFrames }), style);
+    const controls = applyArticulation(mouthControlsFromAnalysis(speechAnalysis, { fps, frameCount: outputFrames }), style);
     /** Which source frame output frame k shows: frame k while the video is still being read forwards. */
     const sourceIndex = (k: number): number => {
       if (!analysis.ended) return k;

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runAsRenderProcess } from './render-process.js';
-import { prepareEngine, renderLipsyncVideo, type SyncMode } from '../src/engine/index.js';
+import { prepareEngine, renderLipsyncVideo, VIDEO_CRF, type SyncMode } from '../src/engine/index.js';
 import { ffmpegPath } from '../src/engine/media/index.js';
 
 const fixtures = fileURLToPath(new URL('../test/fixtures/', import.meta.url));
@@ -46,13 +46,13 @@ function makeVoice(path: string, seconds: number): void {
   ffmpeg(['-stream_loop', '-1', '-i', join(fixtures, 'speech-en.mp3'), '-t', String(seconds), '-ac', '1', '-ar', '24000', path]);
 }
 
-/** The baseline: decode the source, encode it as the engine's encoder does (same filter, codec, preset, threads, audio). */
+/** The baseline: decode the source, encode it as lipsync-video's encoder does (same filter, codec, preset, crf, threads, audio). */
 function baseline(source: string, voice: string, seconds: number, out: string): number {
   const started = performance.now();
   ffmpeg([
     '-i', source, '-i', voice, '-map', '0:v:0', '-map', '1:a:0', '-t', String(seconds),
     '-vf', 'scale=out_color_matrix=bt709:out_range=tv,format=yuv420p',
-    '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '20', '-pix_fmt', 'yuv420p', '-threads', '2',
+    '-c:v', 'libx264', '-preset', 'veryfast', '-crf', String(VIDEO_CRF), '-pix_fmt', 'yuv420p', '-threads', '2',
     '-c:a', 'aac', '-b:a', '128k', '-ar', '48000', '-ac', '2', '-f', 'mp4', out,
   ]);
   return performance.now() - started;

@@ -8,8 +8,8 @@ import { copyFile, mkdir, readFile, rename, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import sharp from 'sharp';
-import { SHORT_SIDE } from '../src/engine/index.js';
-import { decodeVideoFrames, ffmpegPath, ffprobePath, imageOutputSize, openVideoEncoder, probeMedia } from '../src/engine/media/index.js';
+import { SHORT_SIDE, VIDEO_CRF } from '../src/engine/index.js';
+import { decodeVideoFramesYuv420, ffmpegPath, imageOutputSize, openVideoEncoder, probeMedia, workingYuv420Matrix } from '../src/engine/media/index.js';
 import { fixturePath, type VideoSource, type VideoSourceRecipe } from './matrix.js';
 import { renderCached, type RenderJob, type RenderSettings } from './render-cache.js';
 import { imageJob } from './render-jobs.js';
@@ -86,30 +86,11 @@ async function zoomPanSource(id: string, recipe: ZoomPanRecipe, settings: Render
   return outPath;
 }
 
-/** Whether the video's samples are BT.709 limited-range YUV (what the engine encodes), per its tags. */
-async function isBt709Yuv(path: string, signal?: AbortSignal): Promise<boolean> {
-  const { stdout } = await run(ffprobePath(), [
-    '-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=pix_fmt,color_space,color_range', '-of', 'json', path,
-  ], { signal });
-  const stream = (JSON.parse(stdout) as { streams?: Array<{ pix_fmt?: string; color_space?: string; color_range?: string }> }).streams?.[0];
-  return stream?.pix_fmt === 'yuv420p' && stream.color_space === 'bt709' && stream.color_range === 'tv';
-}
-
-/** Every frame of `path` as raw yuv420p, exactly as stored (no colour conversion). */
-async function decodeYuvFrames(path: string, width: number, height: number, signal?: AbortSignal): Promise<Uint8Array[]> {
-  const { stdout } = await run(ffmpegPath(), ['-v', 'error', '-nostdin', '-i', path, '-map', '0:v:0', '-f', 'rawvideo', '-pix_fmt', 'yuv420p', 'pipe:1'], {
-    signal, encoding: 'buffer', maxBuffer: 2 ** 31 - 1,
-  });
-  const frameBytes = width * height * 1.5;
-  const frames: Uint8Array[] = [];
-  for (let at = 0; at + frameBytes <= stdout.length; at += frameBytes) frames.push(stdout.subarray(at, at + frameBytes));
-  return frames;
-}
-
 /**
- * The frames of `sourcePath` through the engine's encoder (its default preset and crf), no audio,
- * taking the path lipsync-video takes (media/video-decode.ts): BT.709 limited-range YUV straight
- * to the encoder, anything else through RGBA. The floor is then what the codec costs the dub.
+ * The frames of `sourcePath` through the engine's encoder at lipsync-video's settings, no audio,
+ * taking the path lipsync-video takes: decoded as decodeVideoFramesYuv420 gives them (BT.601 or
+ * BT.709 kept as stored, anything else converted) and encoded tagged with that matrix. The floor is
+ * then what the codec costs the dub.
  */
 function reencodeJob(sourcePath: string, description: Record<string, unknown>): RenderJob {
   return {
@@ -117,13 +98,11 @@ function reencodeJob(sourcePath: string, description: Record<string, unknown>): 
     async render(outputPath, _workDir, signal) {
       const probe = await probeMedia(sourcePath, { signal });
       const { width, height, fps } = probe.video!;
-      const yuv = await isBt709Yuv(sourcePath, signal);
       const frames: Uint8Array[] = [];
-      if (yuv) frames.push(...(await decodeYuvFrames(sourcePath, width, height, signal)));
-      else for await (const frame of decodeVideoFrames(sourcePath, { signal })) frames.push(frame.rgba);
+      for await (const frame of decodeVideoFramesYuv420(sourcePath, { width, height, fps, signal })) frames.push(frame.yuv);
       const encoder = openVideoEncoder({
         width, height, fps, frameCount: frames.length, durationSeconds: frames.length / fps, outputPath, signal,
-        inputFormat: yuv ? 'yuv420p' : 'rgba',
+        inputFormat: 'yuv420p', yuvMatrix: workingYuv420Matrix(probe.video!), crf: VIDEO_CRF,
       });
       try {
         for (const frame of frames) await encoder.writeFrame(frame);

@@ -6,7 +6,7 @@ import { AbortedError, ToolError } from '../errors.js';
 import { ffmpegPath } from './binaries.js';
 import { describeExit, startTool, type ToolExit, type ToolProcess } from './tool-process.js';
 import { untrustedInputArgs } from './untrusted-input.js';
-import { yuv420FrameBytes } from './yuv420.js';
+import { yuv420FrameBytes, type YuvMatrix } from './yuv420.js';
 
 const AUDIO_SAMPLE_RATE = 48_000;
 
@@ -28,10 +28,12 @@ export interface VideoEncoderOptions {
   /** Encoder threads; fixed because x264's output depends on the thread count. Default 2. */
   threads?: number;
   /**
-   * What writeFrame() takes: 'rgba' (default; ffmpeg converts to BT.709 yuv420p) or 'yuv420p'
-   * frames already converted the same way (media/yuv420.ts).
+   * What writeFrame() takes: 'rgba' (default; ffmpeg converts to BT.709 yuv420p) or limited-range
+   * 'yuv420p' frames (media/yuv420.ts) in `yuvMatrix`.
    */
   inputFormat?: 'rgba' | 'yuv420p';
+  /** The matrix of 'yuv420p' input, which the output is tagged with; default BT.709. */
+  yuvMatrix?: YuvMatrix;
   signal?: AbortSignal;
 }
 
@@ -46,6 +48,12 @@ export interface VideoEncoder {
   abort(): void;
 }
 
+/** ffmpeg's output options that tag limited-range video in `matrix` (with that standard's primaries and transfer). */
+export function colourTags(matrix: YuvMatrix): string[] {
+  const name = matrix === 'bt601' ? 'smpte170m' : 'bt709';
+  return ['-colorspace', name, '-color_primaries', name, '-color_trc', name, '-color_range', 'tv'];
+}
+
 export function encoderArgs(opts: VideoEncoderOptions, partPath: string): string[] {
   const args = [
     '-hide_banner', '-nostdin', '-v', 'error', '-y',
@@ -58,11 +66,12 @@ export function encoderArgs(opts: VideoEncoderOptions, partPath: string): string
     // limit, which would cut the audio. The video ends when stdin does, after frameCount frames.
     '-map', '0:v:0',
   );
-  // Untagged video is shown with BT.601 or BT.709 depending on the player's guess; convert
-  // with BT.709 and say so, so colours match everywhere. yuv420p input is converted that way already.
-  if ((opts.inputFormat ?? 'rgba') === 'rgba') args.push('-vf', 'scale=out_color_matrix=bt709:out_range=tv,format=yuv420p');
+  // Untagged video is shown with BT.601 or BT.709 depending on the player's guess; convert RGBA
+  // with BT.709 and say so, so colours match everywhere. yuv420p input is tagged with its matrix.
+  const rgba = (opts.inputFormat ?? 'rgba') === 'rgba';
+  if (rgba) args.push('-vf', 'scale=out_color_matrix=bt709:out_range=tv,format=yuv420p');
   args.push(
-    '-colorspace', 'bt709', '-color_primaries', 'bt709', '-color_trc', 'bt709', '-color_range', 'tv',
+    ...colourTags(rgba ? 'bt709' : opts.yuvMatrix ?? 'bt709'),
     '-c:v', 'libx264', '-preset', opts.preset ?? 'veryfast', '-crf', String(opts.crf ?? 20),
     '-pix_fmt', 'yuv420p', '-threads', String(opts.threads ?? 2),
   );

@@ -1,4 +1,4 @@
-// One decode of a video giving every frame twice: at the output size as BT.709 yuv420p (what
+// One decode of a video giving every frame twice: at the output size as yuv420p (what
 // decodeVideoFramesYuv420 gives) and at an analysis size as RGBA (what decodeVideoFrames gives).
 // lipsync-video reads each source frame in both forms, the small one a little earlier than the
 // big one; decoding once with ffmpeg's split filter instead of twice saves a whole decode's CPU
@@ -8,12 +8,12 @@ import { ffmpegPath } from './binaries.js';
 import { DEFAULT_FIELD } from './media-file.js';
 import { startTool } from './tool-process.js';
 import { untrustedInputArgs } from './untrusted-input.js';
-import { bt709Yuv420Filters, throwIfDecodeFailed } from './video-decode.js';
+import { throwIfDecodeFailed, workingYuv420 } from './video-decode.js';
 import { yuv420FrameBytes } from './yuv420.js';
 
 export interface DecodedFramePair {
   index: number;
-  /** Output size, yuv420p (BT.709, limited range); a fresh buffer per frame. */
+  /** Output size, yuv420p as decodeVideoFramesYuv420 gives it; a fresh buffer per frame. */
   yuv: Uint8Array;
   /** Analysis size, RGBA; a fresh buffer per frame. */
   rgba: Uint8Array;
@@ -41,11 +41,11 @@ const PAIRS_AHEAD = 2;
 export async function* decodeVideoFramePairs(path: string, opts: PairedDecodeOptions): AsyncGenerator<DecodedFramePair> {
   const field = opts.field ?? DEFAULT_FIELD;
   const full = { width: Math.max(2, opts.full.width & ~1), height: Math.max(2, opts.full.height & ~1) };
-  const toYuv = await bt709Yuv420Filters(path, full.width, full.height, { signal: opts.signal, field });
+  const toYuv = await workingYuv420(path, full.width, full.height, { signal: opts.signal, field });
   // sws_flags: the scalers a simple -vf graph gets use bicubic; a complex graph's default is bilinear.
   const graph = 'sws_flags=bicubic;' + [
     `[0:v]fps=${opts.fps},split=2[full_in][analysis_in]`,
-    `[full_in]${toYuv.join(',')}[full]`,
+    `[full_in]${toYuv.filters.join(',')}[full]`,
     `[analysis_in]scale=${opts.analysis.width}:${opts.analysis.height}:flags=bicubic,format=rgba[analysis]`,
   ].join(';');
   const args = [

@@ -1,14 +1,15 @@
 // A working copy of a video, made so frames can be read backwards cheaply: at the output's size
 // and frame rate, a keyframe every few frames and no B-frames, so seeking to any frame decodes
-// at most that many. lipsync-video's "bounce" plays the source backwards from it. Its colours are
-// already BT.709 limited range, converted as decodeVideoFramesYuv420 converts the source, and
-// tagged so, so decoding it again changes nothing.
+// at most that many. lipsync-video's "bounce" plays the source backwards from it. Its samples are
+// the ones decodeVideoFramesYuv420 gives for the source, tagged with their matrix, so decoding it
+// again changes nothing.
 import { ToolError } from '../errors.js';
 import { ffmpegPath } from './binaries.js';
 import { DEFAULT_FIELD } from './media-file.js';
 import { describeExit, startTool } from './tool-process.js';
 import { invalidFormatError, throwIfAborted, toolComplaint, untrustedInputArgs } from './untrusted-input.js';
-import { bt709Yuv420Filters } from './video-decode.js';
+import { workingYuv420 } from './video-decode.js';
+import { colourTags } from './encoder.js';
 
 export interface SeekableCopyOptions {
   width: number;
@@ -30,16 +31,16 @@ export interface SeekableCopyOptions {
  */
 export async function writeSeekableVideoCopy(source: string, dest: string, opts: SeekableCopyOptions): Promise<void> {
   const field = opts.field ?? DEFAULT_FIELD;
-  const toYuv = await bt709Yuv420Filters(source, opts.width, opts.height, { signal: opts.signal, field });
+  const toYuv = await workingYuv420(source, opts.width, opts.height, { signal: opts.signal, field });
   const args = [
     '-hide_banner', '-nostdin', '-v', 'error', '-y',
     ...untrustedInputArgs(source),
     '-map', '0:v:0', '-an', '-sn', '-dn',
-    '-vf', [`fps=${opts.fps}`, ...toYuv].join(','),
+    '-vf', [`fps=${opts.fps}`, ...toYuv.filters].join(','),
     ...(opts.maxFrames ? ['-frames:v', String(opts.maxFrames)] : []),
     '-c:v', 'mpeg4', '-q:v', '2', '-pix_fmt', 'yuv420p', '-g', String(opts.keyframeInterval), '-bf', '0', '-threads', '1',
-    // MPEG-4 part 2 carries no colour description itself: the MP4's colr box says BT.709 limited range.
-    '-colorspace', 'bt709', '-color_primaries', 'bt709', '-color_trc', 'bt709', '-color_range', 'tv', '-movflags', '+write_colr',
+    // MPEG-4 part 2 carries no colour description itself: the MP4's colr box gives matrix and range.
+    ...colourTags(toYuv.matrix), '-movflags', '+write_colr',
     '-f', 'mp4', dest,
   ];
   const tool = startTool(ffmpegPath(), args, { stdout: 'ignore', signal: opts.signal });

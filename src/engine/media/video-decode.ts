@@ -1,14 +1,15 @@
 // Decodes a video's frames through an ffmpeg pipe, one frame in memory at a time: the consumer's
 // pace is ffmpeg's pace, because an unread pipe blocks it. Frames come as RGBA (for analysis) or
-// as BT.709 limited-range yuv420p, the encoder's own format, so a pipeline that changes only part
-// of each frame sends the rest through without any colour conversion (media/yuv420.ts).
+// as limited-range yuv420p (BT.709, or BT.601 kept from an SD source), the encoder's own format, so
+// a pipeline that changes only part of each frame sends the rest through without any colour
+// conversion (media/yuv420.ts).
 import { AbortedError, InvalidMediaError, ToolError } from '../errors.js';
 import { ffmpegPath } from './binaries.js';
 import { DEFAULT_FIELD } from './media-file.js';
 import { probeMedia, type MediaProbe } from './probe.js';
 import { describeExit, startTool, type ToolExit, type ToolProcess } from './tool-process.js';
 import { invalidFormatError, throwIfAborted, toolComplaint, untrustedInputArgs } from './untrusted-input.js';
-import { yuv420FrameBytes } from './yuv420.js';
+import { yuv420FrameBytes, type YuvMatrix } from './yuv420.js';
 
 export interface DecodedFrame {
   index: number;
@@ -20,7 +21,10 @@ export interface DecodedFrame {
 
 export interface DecodedYuv420Frame {
   index: number;
-  /** yuv420p (BT.709, limited range), length === yuv420FrameBytes(width, height); a fresh buffer per frame. */
+  /**
+   * yuv420p, limited range, in the matrix workingYuv420 names for the video; length ===
+   * yuv420FrameBytes(width, height); a fresh buffer per frame.
+   */
   yuv: Uint8Array;
   width: number;
   height: number;
@@ -48,10 +52,10 @@ export async function* decodeVideoFrames(path: string, opts: DecodeVideoOptions 
 }
 
 /**
- * The frames as yuv420p in BT.709 limited range whatever the source's colours (an odd size is
- * rounded to even). A source already in BT.709 limited range is only scaled; any other (BT.601,
- * full range, RGB) is converted through RGB exactly as an RGBA decode + the encoder would, so
- * its colours come out as they did when pipelines worked in RGBA.
+ * The frames as limited-range yuv420p (an odd size is rounded to even). A source in BT.709 or
+ * BT.601 limited range is only scaled and keeps its matrix; any other (full range, BT.2020, RGB)
+ * is converted to BT.709 through RGB exactly as an RGBA decode + the encoder would. Which of the
+ * two a video's frames are in: workingYuv420.
  */
 export async function* decodeVideoFramesYuv420(path: string, opts: DecodeVideoOptions = {}): AsyncGenerator<DecodedYuv420Frame> {
   for await (const frame of decodeRawFrames(path, opts, 'yuv420p')) {
@@ -80,7 +84,7 @@ async function* decodeRawFrames(
   const scale = `scale=${width}:${height}:flags=bicubic`;
   const filters = [
     ...(opts.fps ? [`fps=${opts.fps}`] : []),
-    ...(colour ? toBt709Yuv420(scale, colour, probe.video.width, probe.video.height) : [scale, 'format=rgba']),
+    ...(colour ? toWorkingYuv420(scale, colour, probe.video.width, probe.video.height).filters : [scale, 'format=rgba']),
   ];
   const args = [
     '-hide_banner', '-nostdin', '-v', 'error',
@@ -147,18 +151,29 @@ function outputSize(source: { width: number; height: number }, opts: DecodeVideo
 /** How a video stream's samples encode colour, as MediaProbe reports it. */
 type VideoColour = NonNullable<MediaProbe['video']>['colour'];
 
+/** How decodeVideoFramesYuv420 delivers a video's frames: the filters after any fps filter, and the frames' matrix. */
+export interface WorkingYuv420 {
+  filters: string[];
+  matrix: YuvMatrix;
+}
+
 /**
- * The filters (after any fps filter) that take `path`'s frames to `width` × `height` BT.709
- * limited-range yuv420p exactly as decodeVideoFramesYuv420 does, for a process that writes them
- * elsewhere (seekable-copy.ts).
+ * How decodeVideoFramesYuv420 delivers `path`'s frames at `width` × `height`: for a process that
+ * writes them elsewhere (seekable-copy.ts, paired-decode.ts) and for the pipeline that must tag
+ * its output with their matrix.
  */
-export async function bt709Yuv420Filters(
+export async function workingYuv420(
   path: string, width: number, height: number, opts: { signal?: AbortSignal; field?: string } = {},
-): Promise<string[]> {
+): Promise<WorkingYuv420> {
   const field = opts.field ?? DEFAULT_FIELD;
   const probe = await probeMedia(path, { signal: opts.signal, field });
   if (!probe.video || probe.video.width <= 0 || probe.video.height <= 0) throw invalidFormatError(field, 'it has no video track');
-  return toBt709Yuv420(`scale=${width}:${height}:flags=bicubic`, probe.video.colour, probe.video.width, probe.video.height);
+  return toWorkingYuv420(`scale=${width}:${height}:flags=bicubic`, probe.video.colour, probe.video.width, probe.video.height);
+}
+
+/** The matrix decodeVideoFramesYuv420 gives the frames of a video with this probe in. */
+export function workingYuv420Matrix(video: NonNullable<MediaProbe['video']>): YuvMatrix {
+  return toWorkingYuv420('', video.colour, video.width, video.height).matrix;
 }
 
 /** ffprobe's colour-space names → the scale filter's colour-matrix names. */
@@ -167,21 +182,24 @@ const SCALE_MATRIX: Record<string, string> = {
 };
 
 /**
- * Filters from a decoded source frame to BT.709 limited-range yuv420p at the scale's size.
+ * Filters from a decoded source frame to limited-range yuv420p at the scale's size. A source in
+ * BT.709 or BT.601 limited range keeps its samples (only scaled), so what lipsync-video does not
+ * dub reaches the encoder exactly as decoded and the output is tagged with the source's matrix:
+ * converting a BT.601 clip to BT.709 through 8-bit RGB alone cost 4 dB of PSNR outside the mouth
+ * (eval/README.md). Anything else (full range, BT.2020, RGB) is converted to BT.709.
  * Untagged video is read as players guess (mpv's rule): BT.709 when HD (1280 wide or more than 576
- * lines), else BT.601, so the output looks like the source in the same player; ffmpeg's own RGB
- * conversion, which pipelines used before, assumes BT.601 at every size. A `yuvj` format means
- * full range. This ffmpeg's scaler mishandles a matrix change from YUV to YUV (it also squeezes
- * the range: ≈ 2 levels darker on a BT.601 clip), so any change of matrix or range goes through
- * RGB, as it did when frames were decoded to RGBA and encoded from it.
+ * lines), else BT.601, so the output looks like the source in the same player. A `yuvj` format
+ * means full range. This ffmpeg's scaler mishandles a matrix change from YUV to YUV (it also
+ * squeezes the range: ≈ 2 levels darker on a BT.601 clip), so any change of matrix or range goes
+ * through RGB.
  */
-function toBt709Yuv420(scale: string, colour: VideoColour, codedWidth: number, codedHeight: number): string[] {
+function toWorkingYuv420(scale: string, colour: VideoColour, codedWidth: number, codedHeight: number): WorkingYuv420 {
   const isYuv = colour.pixelFormat.startsWith('yuv');
   const fullRange = colour.range === 'pc' || (colour.range === 'unknown' && colour.pixelFormat.startsWith('yuvj'));
   const hd = Math.max(codedWidth, codedHeight) >= 1280 || Math.min(codedWidth, codedHeight) > 576;
   const matrix = SCALE_MATRIX[colour.space] ?? (colour.space === 'unknown' && isYuv ? (hd ? 'bt709' : 'bt601') : undefined);
-  if (isYuv && matrix === 'bt709' && !fullRange) return [scale, 'format=yuv420p'];
+  if (isYuv && !fullRange && (matrix === 'bt709' || matrix === 'bt601')) return { filters: [scale, 'format=yuv420p'], matrix };
   const readAs = isYuv ? `:in_range=${fullRange ? 'pc' : 'tv'}${matrix ? `:in_color_matrix=${matrix}` : ''}` : '';
   // RGBA, not RGB24: the scaler takes another path for RGB24, and its result is ≈ 0.5 levels off.
-  return [`${scale}${readAs}`, 'format=rgba', 'scale=out_color_matrix=bt709:out_range=tv', 'format=yuv420p'];
+  return { filters: [`${scale}${readAs}`, 'format=rgba', 'scale=out_color_matrix=bt709:out_range=tv', 'format=yuv420p'], matrix: 'bt709' };
 }

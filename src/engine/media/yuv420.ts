@@ -1,5 +1,5 @@
-// RGBA → YUV 4:2:0 (BT.709, limited range: what the encoder tags its output as), written into a
-// frame buffer in ffmpeg's yuv420p layout. Converting here instead of in ffmpeg lets a pipeline
+// RGBA → YUV 4:2:0 (limited range, BT.709 or BT.601: what the encoder tags its output as), written
+// into a frame buffer in ffmpeg's yuv420p layout. Converting here instead of in ffmpeg lets a pipeline
 // whose frames change only in one region (a face) convert just that region each frame and send
 // 1.5 bytes per pixel down the pipe instead of 4. The inverse lets a pipeline that receives
 // yuv420p frames (lipsync-video) draw on one region in RGBA and write back only what it changed.
@@ -11,19 +11,43 @@ export function yuv420FrameBytes(width: number, height: number): number {
   return width * height + 2 * ((width >> 1) * (height >> 1));
 }
 
-// BT.709 coefficients scaled by 219/255 (luma) and 224/255 (chroma) to limited range, in 16.16
+/**
+ * The two matrices a limited-range YUV frame is worked on in: BT.709 (HD, and what anything else
+ * is converted to) and BT.601 (SD), which lipsync-video keeps when the source has it so that the
+ * pixels it does not dub reach the encoder exactly as decoded (media/video-decode.ts).
+ */
+export type YuvMatrix = 'bt709' | 'bt601';
+
+interface Coefficients {
+  yr: number; yg: number; yb: number; ur: number; ug: number; ub: number; vr: number; vg: number; vb: number;
+  /** The inverse's chroma terms: R += rv·V, G −= gu·U + gv·V, B += bu·U. */
+  rv: number; gu: number; gv: number; bu: number;
+}
+
+// Kr, Kb of each matrix, scaled by 219/255 (luma) and 224/255 (chroma) to limited range, in 16.16
 // fixed point; each row sums to the full scale (Y) or to 0 (Cb, Cr) so greys stay exactly grey.
-const YR = 11966, YG = 40254, YB = 4064;
-const UR = -6596, UG = -22188, UB = 28784;
-const VR = 28784, VG = -26145, VB = -2639;
+// The inverse: 255/224 × (2(1−Kr), 2(1−Kb)Kb/Kg, 2(1−Kr)Kr/Kg, 2(1−Kb)) per chroma step.
+const COEFFICIENTS: Record<YuvMatrix, Coefficients> = {
+  bt709: {
+    yr: 11966, yg: 40254, yb: 4064, ur: -6596, ug: -22188, ub: 28784, vr: 28784, vg: -26145, vb: -2639,
+    rv: 117489, gu: 13975, gv: 34925, bu: 138438,
+  },
+  bt601: {
+    yr: 16829, yg: 33039, yb: 6416, ur: -9714, ug: -19070, ub: 28784, vr: 28784, vg: -24103, vb: -4681,
+    rv: 104597, gu: 25675, gv: 53279, bu: 132201,
+  },
+};
 const HALF = 1 << 15;
 
 /**
  * Converts `region` (all of the frame when absent) of `rgba` into `out`. The region is widened to
  * even coordinates, since each chroma sample covers 2×2 pixels. Width and height must be even.
  */
-export function rgbaToYuv420(rgba: Uint8Array, width: number, height: number, out: Uint8Array, region?: FrameRegion): void {
+export function rgbaToYuv420(
+  rgba: Uint8Array, width: number, height: number, out: Uint8Array, region?: FrameRegion, matrix: YuvMatrix = 'bt709',
+): void {
   const { x0, y0, x1, y1 } = evenRegion(width, height, region);
+  const { yr: YR, yg: YG, yb: YB, ur: UR, ug: UG, ub: UB, vr: VR, vg: VG, vb: VB } = COEFFICIENTS[matrix];
   const chromaWidth = width >> 1;
   const uPlane = width * height;
   const vPlane = uPlane + chromaWidth * (height >> 1);
@@ -52,10 +76,8 @@ export function rgbaToYuv420(rgba: Uint8Array, width: number, height: number, ou
   }
 }
 
-// The inverse (BT.709 limited range → RGB), 16.16 fixed point: 255/219 per luma step,
-// 255/224 × (1.5748, 0.1873, 0.4681, 1.8556) per chroma step.
+// The inverse (limited range → RGB), 16.16 fixed point: 255/219 per luma step.
 const Y_SCALE = 76309;
-const RV = 117489, GU = 13975, GV = 34925, BU = 138438;
 /** Y_SCALE × (Y − 16) per luma sample. */
 const LUMA = Int32Array.from({ length: 256 }, (_, y) => Y_SCALE * (y - 16));
 /** Clips R, G or B (any of them lies within −290 … 550) to 0..255; index = value + CLAMP_OFFSET. */
@@ -69,8 +91,11 @@ const OPAQUE = 0xff000000 | 0;
  * frame `yuv` into `rgba` (alpha 255). Each 2×2 block takes its own chroma sample unfiltered, so
  * rgbaToYuv420 of the result gives back the same chroma, and the luma within a step.
  */
-export function yuv420ToRgba(yuv: Uint8Array, width: number, height: number, rgba: Uint8Array, region?: FrameRegion): void {
+export function yuv420ToRgba(
+  yuv: Uint8Array, width: number, height: number, rgba: Uint8Array, region?: FrameRegion, matrix: YuvMatrix = 'bt709',
+): void {
   const { x0, y0, x1, y1 } = evenRegion(width, height, region);
+  const { rv: RV, gu: GU, gv: GV, bu: BU } = COEFFICIENTS[matrix];
   // One 32-bit store per pixel (little-endian: R in the low byte) instead of four byte stores.
   const out = wordView(rgba);
   const chromaWidth = width >> 1;
@@ -105,8 +130,10 @@ export function yuv420ToRgba(yuv: Uint8Array, width: number, height: number, rgb
  */
 export function rgbaChangesToYuv420(
   rgba: Uint8Array, before: Uint8Array, width: number, height: number, out: Uint8Array, region: FrameRegion,
+  matrix: YuvMatrix = 'bt709',
 ): void {
   const { x0, y0, x1, y1 } = evenRegion(width, height, region);
+  const k = COEFFICIENTS[matrix];
   const now = wordView(rgba), was = wordView(before);
   const chromaWidth = width >> 1;
   const uPlane = width * height;
@@ -117,13 +144,16 @@ export function rgbaChangesToYuv420(
     for (let x = x0; x < x1; x += 2, top += 2, c++) {
       const bottom = top + width;
       if (now[top] === was[top] && now[top + 1] === was[top + 1] && now[bottom] === was[bottom] && now[bottom + 1] === was[bottom + 1]) continue;
-      blockToYuv420(rgba, top, bottom, out, uPlane + c, vPlane + c);
+      blockToYuv420(rgba, top, bottom, out, uPlane + c, vPlane + c, k);
     }
   }
 }
 
 /** One 2×2 block (pixel indices of its top-left and bottom-left pixels), as in rgbaToYuv420. */
-function blockToYuv420(rgba: Uint8Array, topPixel: number, bottomPixel: number, out: Uint8Array, u: number, v: number): void {
+function blockToYuv420(
+  rgba: Uint8Array, topPixel: number, bottomPixel: number, out: Uint8Array, u: number, v: number, k: Coefficients,
+): void {
+  const { yr: YR, yg: YG, yb: YB, ur: UR, ug: UG, ub: UB, vr: VR, vg: VG, vb: VB } = k;
   const top = topPixel * 4, bottom = bottomPixel * 4;
   const r0 = rgba[top], g0 = rgba[top + 1], b0 = rgba[top + 2];
   const r1 = rgba[top + 4], g1 = rgba[top + 5], b1 = rgba[top + 6];

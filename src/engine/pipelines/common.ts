@@ -129,7 +129,7 @@ export function setIdlePose(pose: FacePose, i: number, idle: IdleTrack, style: S
  * while ffmpeg still takes frame i − 1, so (without `changingRegion`) it must not return that
  * frame's buffer again. With `changingRegion` the RGBA is converted before the next call, so one
  * buffer is enough. With `options.inputFormat` 'yuv420p', `produce` returns yuv420p frames
- * (BT.709 limited, media/yuv420.ts) that go to ffmpeg as they are.
+ * (limited range, in `options.yuvMatrix`; media/yuv420.ts) that go to ffmpeg as they are.
  *
  * `changingRegion`: when only that part of the frames ever differs from frame to frame (a face
  * in a still portrait), frames are converted to yuv420p here, the whole frame once per buffer and

@@ -1,5 +1,5 @@
 // Serves the source frames lipsync-video's timeline asks for, in its order, with bounded memory,
-// as yuv420p (BT.709 limited range: the encoder's format). The first forward run takes the frames
+// as yuv420p (decodeVideoFramesYuv420's: the encoder's format). The first forward run takes the frames
 // pass one decoded along with its own (a FrameHandoff) where there is one; other forward runs
 // stream from one decoder; a jump restarts it; a backward run (bounce) reads chunks of frames
 // from a seekable copy and hands them out last to first.

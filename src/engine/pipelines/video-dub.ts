@@ -6,7 +6,7 @@
 // and only the 2×2 blocks the drawing changed are written, so every other pixel of the frame
 // keeps its decoded value exactly.
 import { faceMeshTriangles, topology } from '../face/index.js';
-import { rgbaChangesToYuv420, yuv420ToRgba } from '../media/index.js';
+import { rgbaChangesToYuv420, yuv420ToRgba, type YuvMatrix } from '../media/index.js';
 import {
   buildFaceRig, copyRegion, FaceRenderer, mouthPaletteFromImage, rigBounds, widenSourceOpening,
   type FacePose, type InteriorSample, type MouthPalette, type RigOptions,
@@ -21,8 +21,11 @@ import type { SpeakerFrames } from './speaker-frames.js';
  * 1.75× the oval) with room to spare.
  */
 const REGION_SCALE = 2;
-/** The frame's inner lips were refined on its pixels (video-faces.ts): its openings are real. */
-const RIG_OPTIONS: RigOptions = { measuredOpening: true };
+/**
+ * The frame's inner lips were refined on its pixels (video-faces.ts): its openings are real. And
+ * nothing beyond the jaw moves: what the dub does not need stays the source's.
+ */
+const RIG_OPTIONS: RigOptions = { measuredOpening: true, stillBeyondFace: true };
 /** How fast the mouth-interior colours follow the video (per frame): steady, yet they track a lighting change in ~½ s. */
 const PALETTE_FOLLOW = 0.15;
 
@@ -44,16 +47,19 @@ export class VideoFrameDubber {
     private readonly speaker: SpeakerFrames,
     private readonly mask: AnimationMask | null,
     openMouth: MouthSample | null,
+    private readonly matrix: YuvMatrix,
   ) {
     this.source = { data: new Uint8Array(width * height * 4), width, height };
     this.drawn = new Uint8Array(width * height * 4);
     this.interior = interiorFromSample(openMouth);
   }
 
+  /** `matrix`: the frames' (decodeVideoFramesYuv420's for the source). */
   static async create(
     width: number, height: number, speaker: SpeakerFrames, mask: AnimationMask | null, openMouth: MouthSample | null,
+    matrix: YuvMatrix,
   ): Promise<VideoFrameDubber> {
-    return new VideoFrameDubber(width, height, await faceMeshTriangles(), speaker, mask, openMouth);
+    return new VideoFrameDubber(width, height, await faceMeshTriangles(), speaker, mask, openMouth, matrix);
   }
 
   /**
@@ -70,7 +76,7 @@ export class VideoFrameDubber {
     const region = evenRegion(rigBounds(buildFaceRig(landmarks, this.triangles, width, height, RIG_OPTIONS)), width, height);
     // Landmarks the rig cannot place (NaN) give no bounds: nothing is drawn, the frame stays as it was.
     if (!(region.x1 > region.x0 && region.y1 > region.y0)) return false;
-    yuv420ToRgba(frame, width, height, source.data, region);
+    yuv420ToRgba(frame, width, height, source.data, region, this.matrix);
     copyRegion(source.data, drawn, width, region);
     const current = mouthPaletteFromImage(source, landmarks);
     this.palette = this.palette ? followPalette(this.palette, current) : current;
@@ -79,7 +85,7 @@ export class VideoFrameDubber {
     });
     renderer.renderOver(pose, drawn);
     if (strength < 1 || this.mask) blendTowardSource(drawn, source.data, width, region, strength, this.mask);
-    rgbaChangesToYuv420(drawn, source.data, width, height, frame, region);
+    rgbaChangesToYuv420(drawn, source.data, width, height, frame, region, this.matrix);
     return true;
   }
 }

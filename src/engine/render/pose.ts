@@ -137,7 +137,7 @@ export function poseFace(rig: FaceRig, pose: FacePose, out: PosedFrame): void {
       // Skin: the jaw carries what lies below the mouth, fading toward the ears; the cheeks
       // beside the corners follow spreading and rounding a little.
       const jawWeight = smoothstep(jawFrom, jawTo, w) * (1 - smoothstep(1.2, 3.0, Math.abs(u)));
-      const ring = part === Part.Ring1 ? 0.3 : 1;
+      const ring = part === Part.Ring1 ? rig.ring1JawFollow : 1;
       const cheek = Math.max(0, 1 - Math.abs(w) / 0.45) * (part === Part.Ring1 ? 0 : 1);
       dx = ey[0] * jawDrop * jawWeight * ring + ex[0] * spreadShape(u) * cornerShift * cheek;
       dy = ey[1] * jawDrop * jawWeight * ring + ex[1] * spreadShape(u) * cornerShift * cheek;

@@ -3,9 +3,9 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { decodeVideoFrames, ffmpegPath, yuv420FrameBytes, type DecodedFrame } from '../../../src/engine/media/index.js';
+import { decodeVideoFrames, ffmpegPath, probeMedia, workingYuv420Matrix, yuv420FrameBytes, type DecodedFrame } from '../../../src/engine/media/index.js';
 import { decodeVideoFramesYuv420, type DecodedYuv420Frame } from '../../../src/engine/media/video-decode.js';
-import { yuv420ToRgba } from '../../../src/engine/media/yuv420.js';
+import { yuv420ToRgba, type YuvMatrix } from '../../../src/engine/media/yuv420.js';
 import { childPids, eventually, ffmpeg, HTML_PAGE, makeTempDir, withRotateTag, writeClip, writeTone } from './media-fixtures.js';
 
 async function collect<T extends DecodedFrame | DecodedYuv420Frame>(frames: AsyncIterable<T>): Promise<T[]> {
@@ -109,11 +109,15 @@ function meanRgbDifference(a: Uint8Array, b: Uint8Array): number {
   return sum / ((a.length / 4) * 3);
 }
 
-/** The frame's RGBA as BT.709 limited range says. */
-function asRgba(frame: DecodedYuv420Frame, yuv = frame.yuv): Uint8Array {
+/** The frame's RGBA as limited range in `matrix` says. */
+function asRgba(frame: DecodedYuv420Frame, matrix: YuvMatrix, yuv = frame.yuv): Uint8Array {
   const rgba = new Uint8Array(frame.width * frame.height * 4);
-  yuv420ToRgba(yuv, frame.width, frame.height, rgba);
+  yuv420ToRgba(yuv, frame.width, frame.height, rgba, undefined, matrix);
   return rgba;
+}
+
+async function matrixOf(path: string): Promise<YuvMatrix> {
+  return workingYuv420Matrix((await probeMedia(path)).video!);
 }
 
 const BT709_TAGS = ['-colorspace', 'bt709', '-color_primaries', 'bt709', '-color_trc', 'bt709', '-color_range', 'tv'];
@@ -126,6 +130,7 @@ describe('decodeVideoFramesYuv420', () => {
     assert.equal(frames.length, 5);
     assert.deepEqual([frames[0].width, frames[0].height, frames[0].yuv.length], [64, 48, yuv420FrameBytes(64, 48)]);
     assert.deepEqual(frames[0].yuv, new Uint8Array(storedSamples(path)), 'the stored samples, bit for bit');
+    assert.equal(await matrixOf(path), 'bt709');
     const [odd] = await collect(decodeVideoFramesYuv420(path, { width: 33, height: 25 }));
     assert.deepEqual([odd.width, odd.height, odd.yuv.length], [32, 24, yuv420FrameBytes(32, 24)]);
   });
@@ -135,25 +140,41 @@ describe('decodeVideoFramesYuv420', () => {
     const path = await writeClip(join(dir, 'hd.mp4'), { seconds: 0.04, width: 1280, height: 720, fps: 25 });
     const [frame] = await collect(decodeVideoFramesYuv420(path));
     assert.deepEqual(frame.yuv, new Uint8Array(storedSamples(path)));
+    assert.equal(await matrixOf(path), 'bt709');
   });
 
-  test('converts BT.601, full-range and untagged SD video to BT.709 limited range with the colours an RGBA decode shows', async (t) => {
+  test('keeps BT.601 and untagged SD video as stored, read as BT.601 with the colours an RGBA decode shows', async (t) => {
     const dir = await makeTempDir(t);
     const sources = {
       'BT.601': ['-colorspace', 'smpte170m', '-color_primaries', 'smpte170m', '-color_trc', 'smpte170m', '-color_range', 'tv'],
-      'full range': ['-pix_fmt', 'yuvj420p'],
       'untagged SD': [],
     };
     for (const [name, extra] of Object.entries(sources)) {
       const path = await writeClip(join(dir, `${name}.mp4`), { seconds: 0.04, width: 320, height: 240, fps: 25, extra });
       const [frame] = await collect(decodeVideoFramesYuv420(path));
+      assert.deepEqual(frame.yuv, new Uint8Array(storedSamples(path)), `${name}: the stored samples, bit for bit`);
+      assert.equal(await matrixOf(path), 'bt601', name);
       const [rgba] = await collect(decodeVideoFrames(path));
-      const converted = meanRgbDifference(asRgba(frame), rgba.rgba);
-      const unconverted = meanRgbDifference(asRgba(frame, new Uint8Array(storedSamples(path))), rgba.rgba);
-      const report = `${name}: mean RGB difference ${converted.toFixed(2)} (read without converting: ${unconverted.toFixed(2)})`;
+      const asBt601 = meanRgbDifference(asRgba(frame, 'bt601'), rgba.rgba);
+      const asBt709 = meanRgbDifference(asRgba(frame, 'bt709'), rgba.rgba);
+      const report = `${name}: mean RGB difference read as BT.601 ${asBt601.toFixed(2)} (as BT.709: ${asBt709.toFixed(2)})`;
       process.stderr.write(`# ${report}\n`);
-      assert.ok(converted < 1.5, report);
-      assert.ok(unconverted > 3, `the test pattern shows the difference; ${report}`);
+      assert.ok(asBt601 < 1.5, report);
+      assert.ok(asBt709 > 3, `the test pattern shows the difference; ${report}`);
     }
+  });
+
+  test('converts full-range video to BT.709 limited range with the colours an RGBA decode shows', async (t) => {
+    const dir = await makeTempDir(t);
+    const path = await writeClip(join(dir, 'full.mp4'), { seconds: 0.04, width: 320, height: 240, fps: 25, extra: ['-pix_fmt', 'yuvj420p'] });
+    const [frame] = await collect(decodeVideoFramesYuv420(path));
+    assert.equal(await matrixOf(path), 'bt709');
+    const [rgba] = await collect(decodeVideoFrames(path));
+    const converted = meanRgbDifference(asRgba(frame, 'bt709'), rgba.rgba);
+    const unconverted = meanRgbDifference(asRgba(frame, 'bt709', new Uint8Array(storedSamples(path))), rgba.rgba);
+    const report = `mean RGB difference ${converted.toFixed(2)} (read without converting: ${unconverted.toFixed(2)})`;
+    process.stderr.write(`# ${report}\n`);
+    assert.ok(converted < 1.5, report);
+    assert.ok(unconverted > 3, `the test pattern shows the difference; ${report}`);
   });
 });

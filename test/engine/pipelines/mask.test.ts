@@ -6,7 +6,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { prepareEngine, renderLipsyncImage, renderLipsyncVideo, type LipsyncImageRequest } from '../../../src/engine/index.js';
-import { encodeReference, ffmpeg, fixture, makeTempDir, meanDifference, readFrames } from './pipeline-fixtures.js';
+import { encodeReference, encodeVideoReference, ffmpeg, fixture, makeTempDir, meanDifference, readFrames } from './pipeline-fixtures.js';
 
 const FPS = 25;
 
@@ -83,7 +83,7 @@ describe('mask_image', { timeout: 300_000 }, () => {
     );
     const source = (await readFrames(video, result.width)).slice(0, result.frames);
     const reference = join(dir, 'reference.mp4');
-    await encodeReference(source, reference, FPS);
+    await encodeVideoReference(video, reference, { width: result.width, height: result.height, fps: FPS, frames: result.frames });
     const c = compareHalves(await readFrames(output), await readFrames(reference), source);
     assert.ok(c.rightOutput <= c.rightPlain + 0.1, `the right face is the source within encoding noise; ${c.report}`);
     assert.ok(c.leftChange > 3 * c.rightChange, `the left face is dubbed; ${c.report}`);

@@ -8,7 +8,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { FaceTracker, innerLipGap } from '../../../src/engine/face/index.js';
-import { decodeAudioMono, decodeVideoFrames, ffmpegPath, ffprobePath, openVideoEncoder } from '../../../src/engine/media/index.js';
+import { VIDEO_CRF } from '../../../src/engine/index.js';
+import {
+  decodeAudioMono, decodeVideoFrames, decodeVideoFramesYuv420, ffmpegPath, ffprobePath, openVideoEncoder, probeMedia, workingYuv420Matrix,
+} from '../../../src/engine/media/index.js';
 
 export const FIXTURES = fileURLToPath(new URL('../../fixtures/', import.meta.url));
 export const fixture = (name: string) => join(FIXTURES, name);
@@ -118,6 +121,29 @@ export async function encodeReference(frames: Array<{ rgba: Uint8Array; width: n
   const { width, height } = frames[0];
   const encoder = openVideoEncoder({ width, height, fps, frameCount: frames.length, durationSeconds: frames.length / fps, outputPath });
   for (const f of frames) await encoder.writeFrame(f.rgba);
+  await encoder.finish();
+}
+
+/**
+ * The first `frames` frames of the video at `path` along lipsync-video's own path with nothing
+ * dubbed: decoded as the engine decodes it (a BT.601 or BT.709 source keeps its samples), encoded
+ * at its CRF and tagged with their matrix. Compared with a lipsync-video output, only what the dub
+ * changed differs beyond encoding noise.
+ */
+export async function encodeVideoReference(
+  path: string, outputPath: string, opts: { width: number; height: number; fps: number; frames: number },
+): Promise<void> {
+  const { width, height, fps, frames } = opts;
+  const encoder = openVideoEncoder({
+    width, height, fps, frameCount: frames, durationSeconds: frames / fps, outputPath,
+    inputFormat: 'yuv420p', yuvMatrix: workingYuv420Matrix((await probeMedia(path)).video!), crf: VIDEO_CRF,
+  });
+  let written = 0;
+  for await (const frame of decodeVideoFramesYuv420(path, { width, height, fps })) {
+    if (written === frames) break;
+    await encoder.writeFrame(frame.yuv);
+    written++;
+  }
   await encoder.finish();
 }
 

@@ -1,10 +1,10 @@
 // SourceFrames: lipsync-video's source frames in the timeline's order, forwards from the source
-// and backwards from a seekable copy, as BT.709 yuv420p whatever the source's colours.
+// and backwards from a seekable copy, as yuv420p in the source's matrix.
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { decodeVideoFramePairs, writeSeekableVideoCopy } from '../../../src/engine/media/index.js';
+import { decodeVideoFramePairs, probeMedia, workingYuv420Matrix, writeSeekableVideoCopy } from '../../../src/engine/media/index.js';
 import { FrameHandoff, SourceFrames } from '../../../src/engine/pipelines/source-frames.js';
 import { ffmpeg, makeTempDir } from './pipeline-fixtures.js';
 
@@ -58,6 +58,7 @@ describe('SourceFrames', { timeout: 120_000 }, () => {
     }
     const report = `mean |backwards − forwards| per frame, from frame ${FRAMES - 2} down: ${differences.map((d) => d.toFixed(2)).join(' ')}`;
     assert.deepEqual(wrongFrames, [], `every frame is its own; ${report}`);
+    assert.equal(workingYuv420Matrix((await probeMedia(copy)).video!), 'bt601', 'the copy is tagged with the source\'s matrix');
     // Only the copy's coding loss on this sharp, saturated pattern (no colour shift on top).
     assert.ok(Math.max(...differences) < 2, report);
   });

@@ -87,6 +87,49 @@ describe('face rig and renderer', () => {
     for (const o of [0, image.data.length - 4]) assert.deepEqual([...frame.subarray(o, o + 4)], [...image.data.subarray(o, o + 4)]);
   });
 
+  test('stillBeyondFace: the jaw drops as before, but ring 1 stays and every pixel beyond it keeps its value', async () => {
+    const [face] = await detectFaces(image);
+    const still = new FaceRenderer(image, face.points, await faceMeshTriangles(), { stillBeyondFace: true });
+    const pose = { ...REST_POSE, jaw: 1 };
+    const frame = new Uint8Array(image.data.length);
+    still.render(pose, frame);
+    const points = still.lastPosedPoints;
+    const { rig } = still;
+    const ovalCount = topology.FACE_OVAL.length;
+    const ring1 = rig.vertexCount - 2 * ovalCount;
+    let ringMoved = 0;
+    for (let v = ring1; v < rig.vertexCount; v++) {
+      ringMoved = Math.max(ringMoved, Math.hypot(points[2 * v] - rig.source[2 * v], points[2 * v + 1] - rig.source[2 * v + 1]));
+    }
+    assert.equal(ringMoved, 0, 'no ring vertex moves');
+    // Without the option ring 1 follows the jaw (so the test can tell the two apart), and the mesh
+    // (the chin with it) is posed the same either way.
+    const free = posed(pose).points;
+    let freeRing1Moved = 0, meshDifference = 0;
+    for (let v = ring1; v < ring1 + ovalCount; v++) freeRing1Moved = Math.max(freeRing1Moved, Math.abs(free[2 * v + 1] - rig.source[2 * v + 1]));
+    for (let v = 0; v < ring1; v++) meshDifference = Math.max(meshDifference, Math.abs(free[2 * v] - points[2 * v]), Math.abs(free[2 * v + 1] - points[2 * v + 1]));
+    assert.ok(freeRing1Moved > 0.5, `without the option ring 1 moves ${freeRing1Moved.toFixed(2)} px`);
+    assert.ok(meshDifference < 1e-3, `the mesh is posed alike (largest difference ${meshDifference})`);
+    // Pixels outside ring 1's polygon (here: below its lowest point or beyond its sides) are the source's.
+    let top = Infinity, bottom = -Infinity, left = Infinity, right = -Infinity;
+    for (let v = ring1; v < ring1 + ovalCount; v++) {
+      left = Math.min(left, rig.source[2 * v]); right = Math.max(right, rig.source[2 * v]);
+      top = Math.min(top, rig.source[2 * v + 1]); bottom = Math.max(bottom, rig.source[2 * v + 1]);
+    }
+    let changedOutside = 0, changedInside = 0;
+    for (let y = 0; y < image.height; y++) {
+      for (let x = 0; x < image.width; x++) {
+        const o = (y * image.width + x) * 4;
+        const changed = frame[o] !== image.data[o] || frame[o + 1] !== image.data[o + 1] || frame[o + 2] !== image.data[o + 2];
+        if (!changed) continue;
+        if (x < left - 1 || x > right + 1 || y < top - 1 || y > bottom + 1) changedOutside++;
+        else changedInside++;
+      }
+    }
+    assert.equal(changedOutside, 0, 'no pixel outside ring 1 changed');
+    assert.ok(changedInside > 500, `the mouth and jaw changed (${changedInside} pixels)`);
+  });
+
   test('an open mouth shows a dark interior between the lips', () => {
     const { frame, points } = posed({ jaw: 1 });
     // Sample just above the lower inner lip centre: the cavity/tongue is darker than the lips.

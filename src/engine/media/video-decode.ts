@@ -185,7 +185,7 @@ const SCALE_MATRIX: Record<string, string> = {
  * Filters from a decoded source frame to limited-range yuv420p at the scale's size. A source in
  * BT.709 or BT.601 limited range keeps its samples (only scaled), so what lipsync-video does not
  * dub reaches the encoder exactly as decoded and the output is tagged with the source's matrix:
- * converting a BT.601 clip to BT.709 through 8-bit RGB alone cost 4 dB of PSNR outside the mouth
+ * converting a BT.601 clip to BT.709 through 8-bit RGB alone cost ≈ 3.5 dB of PSNR outside the mouth
  * (eval/README.md). Anything else (full range, BT.2020, RGB) is converted to BT.709.
  * Untagged video is read as players guess (mpv's rule): BT.709 when HD (1280 wide or more than 576
  * lines), else BT.601, so the output looks like the source in the same player. A `yuvj` format

@@ -21,6 +21,11 @@ export interface FaceRendererOptions extends RigOptions {
   palette?: MouthPalette;
   /** Paint opened mouths with this real mouth interior instead of the synthetic one. */
   interior?: InteriorSample;
+  /**
+   * Each triangle reads the source only near its own source triangle (warpTriangles'
+   * `readsNearTriangle`), so only movedTriangleBounds of the source need be valid.
+   */
+  readsNearTriangle?: boolean;
 }
 
 export class FaceRenderer {
@@ -28,11 +33,13 @@ export class FaceRenderer {
   private readonly palette: MouthPalette;
   private readonly posed: PosedFrame;
   private readonly interior: InteriorSample | undefined;
+  private readonly readsNearTriangle: boolean;
 
   constructor(private readonly source: RgbaBuffer, landmarks: Float32Array, meshTriangles: Uint16Array, options: FaceRendererOptions = {}) {
     this.rig = buildFaceRig(landmarks, meshTriangles, source.width, source.height, options);
     this.palette = options.palette ?? mouthPaletteFromImage(source, landmarks);
     this.interior = options.interior;
+    this.readsNearTriangle = options.readsNearTriangle ?? false;
     this.posed = allocatePosedFrame(this.rig);
   }
 
@@ -55,7 +62,7 @@ export class FaceRenderer {
   /** Warp and paint over a frame that already holds the source pixels (lets callers compose several faces). */
   renderOver(pose: FacePose, out: Uint8Array): void {
     poseFace(this.rig, pose, this.posed);
-    warpTriangles(this.source, out, this.rig.source, this.posed.points, this.rig.triangles);
+    warpTriangles(this.source, out, this.rig.source, this.posed.points, this.rig.triangles, true, this.readsNearTriangle);
     if (this.interior) paintMouthFromSample(out, this.source.width, this.source.height, this.posed.mouth, this.interior);
     else paintMouthInterior(out, this.source.width, this.source.height, this.posed.mouth, this.palette);
   }

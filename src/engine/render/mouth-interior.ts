@@ -27,10 +27,13 @@ function sampleMean(img: RgbaBuffer, points: Float32Array, indices: number[]): [
   return n ? [r / n, g / n, b / n] : [128, 100, 100];
 }
 
+/** Mesh points below the cheekbones whose surroundings give the skin colour. */
+const SKIN_SAMPLES = [205, 425, 50, 280, 199, 419];
+
 /** Derive interior colours from the source photo's lips and cheeks. */
 export function mouthPaletteFromImage(img: RgbaBuffer, points: Float32Array): MouthPalette {
   const lip = sampleMean(img, points, topology.LIPS_LOWER_BODY);
-  const skin = sampleMean(img, points, [205, 425, 50, 280, 199, 419]);
+  const skin = sampleMean(img, points, SKIN_SAMPLES);
   const skinLuma = 0.299 * skin[0] + 0.587 * skin[1] + 0.114 * skin[2];
   const light = Math.min(1.05, Math.max(0.55, skinLuma / 165));
   // Teeth: off-white under the photo's light, with a quarter of the skin's colour cast.
@@ -38,6 +41,17 @@ export function mouthPaletteFromImage(img: RgbaBuffer, points: Float32Array): Mo
   const cavity = lip.map((c) => c * 0.22 + 6) as [number, number, number];
   const tongue = lip.map((c) => c * 0.62) as [number, number, number];
   return { cavity, teeth, tongue };
+}
+
+/** The pixels mouthPaletteFromImage reads, [x0, x1) × [y0, y1) (unclamped; NaN for points it cannot place). */
+export function paletteSampleBounds(points: Float32Array): { x0: number; y0: number; x1: number; y1: number } {
+  let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+  for (const i of [...topology.LIPS_LOWER_BODY, ...SKIN_SAMPLES]) {
+    const x = Math.round(points[2 * i]), y = Math.round(points[2 * i + 1]);
+    if (!(x === x && y === y)) return { x0: NaN, y0: NaN, x1: NaN, y1: NaN };
+    x0 = Math.min(x0, x - 1); y0 = Math.min(y0, y - 1); x1 = Math.max(x1, x + 2); y1 = Math.max(y1, y + 2);
+  }
+  return { x0, y0, x1, y1 };
 }
 
 function smoothstep(e0: number, e1: number, x: number): number {

@@ -13,6 +13,11 @@ export interface RgbaBuffer {
  * from `src` at `srcPoints` (both x0,y0,x1,y1,…). `src` and `dst` have the same size and must
  * not be the same buffer. Triangles whose vertices did not move are skipped when `skipStill`
  * is set, because `dst` then already holds the source pixels there.
+ *
+ * With `readsNearTriangle`, each triangle samples the source only within a pixel of its own source
+ * triangle's bounds. A pixel centre inside the destination triangle maps inside the source one, so
+ * this changes only the edge pixels of slivers, whose extrapolated reads can land far away; in
+ * exchange, every read lies within movedTriangleBounds, so a caller may prepare only that area of `src`.
  */
 export function warpTriangles(
   src: RgbaBuffer,
@@ -21,20 +26,24 @@ export function warpTriangles(
   dstPoints: Float32Array,
   triangles: Uint32Array | Uint16Array,
   skipStill = true,
+  readsNearTriangle = false,
 ): void {
   // 32-bit pixel views let the inner loop read a whole pixel per load (see warpTriangle).
   // A buffer cut from a larger pipe chunk may be misaligned: work on an aligned copy then.
   const words = wordView(src.data) ?? (wordView(Uint8Array.from(src.data)) as Uint32Array);
   const alignedDst = wordView(dst) ? dst : Uint8Array.from(dst);
   const dstWords = wordView(alignedDst) as Uint32Array;
-  drawTriangles(src.width, src.height, words, dstWords, srcPoints, dstPoints, triangles, skipStill);
+  drawTriangles(src.width, src.height, words, dstWords, srcPoints, dstPoints, triangles, skipStill, readsNearTriangle);
   if (alignedDst !== dst) dst.set(alignedDst);
 }
 
 function drawTriangles(
   width: number, height: number, words: Uint32Array, dstWords: Uint32Array,
   srcPoints: Float32Array, dstPoints: Float32Array, triangles: Uint32Array | Uint16Array, skipStill: boolean,
+  readsNearTriangle: boolean,
 ): void {
+  // Clamp so the 2×2 tap stays inside the image (fixed point, just under the last pixel).
+  const lastU = (width - 1) * 65536 - 1, lastV = (height - 1) * 65536 - 1;
   for (let t = 0; t < triangles.length; t += 3) {
     const a = triangles[t], b = triangles[t + 1], c = triangles[t + 2];
     const x0 = dstPoints[2 * a], y0 = dstPoints[2 * a + 1];
@@ -45,8 +54,51 @@ function drawTriangles(
     const u2 = srcPoints[2 * c], v2 = srcPoints[2 * c + 1];
     if (skipStill && nearlyEqual(x0, u0) && nearlyEqual(y0, v0) && nearlyEqual(x1, u1)
       && nearlyEqual(y1, v1) && nearlyEqual(x2, u2) && nearlyEqual(y2, v2)) continue;
-    warpTriangle(width, height, words, dstWords, x0, y0, x1, y1, x2, y2, u0, v0, u1, v1, u2, v2);
+    let minU = 0, maxU = lastU, minV = 0, maxV = lastV;
+    if (readsNearTriangle) {
+      // Sample positions (pixel centre − ½) from a pixel before the source triangle's bounds to
+      // half a pixel after them: taps then read from 2.5 px before to 1.5 px after (READ_MARGIN).
+      minU = Math.max(0, Math.ceil((Math.min(u0, u1, u2) - 1.5) * 65536));
+      maxU = Math.max(minU, Math.min(lastU, Math.floor((Math.max(u0, u1, u2) + 0.5) * 65536)));
+      minV = Math.max(0, Math.ceil((Math.min(v0, v1, v2) - 1.5) * 65536));
+      maxV = Math.max(minV, Math.min(lastV, Math.floor((Math.max(v0, v1, v2) + 0.5) * 65536)));
+    }
+    warpTriangle(width, words, dstWords, x0, y0, x1, y1, x2, y2, u0, v0, u1, v1, u2, v2, minU, maxU, minV, maxV, height);
   }
+}
+
+/** Pixels beyond a triangle's source bounds that its reads may reach (readsNearTriangle), and beyond its destination bounds that it may write. */
+const READ_MARGIN = 3;
+const WRITE_MARGIN = 2;
+
+/**
+ * The pixels warpTriangles(…, skipStill = true, readsNearTriangle = true) can write or read:
+ * the bounds of every triangle that moved, at its source and at its destination, with margins;
+ * [x0, x1) × [y0, y1) clamped to the image, or null when no triangle moved.
+ */
+export function movedTriangleBounds(
+  srcPoints: Float32Array, dstPoints: Float32Array, triangles: Uint32Array | Uint16Array, width: number, height: number,
+): { x0: number; y0: number; x1: number; y1: number } | null {
+  let sx0 = Infinity, sy0 = Infinity, sx1 = -Infinity, sy1 = -Infinity;
+  let dx0 = Infinity, dy0 = Infinity, dx1 = -Infinity, dy1 = -Infinity;
+  for (let t = 0; t < triangles.length; t += 3) {
+    const a = triangles[t], b = triangles[t + 1], c = triangles[t + 2];
+    if (nearlyEqual(dstPoints[2 * a], srcPoints[2 * a]) && nearlyEqual(dstPoints[2 * a + 1], srcPoints[2 * a + 1])
+      && nearlyEqual(dstPoints[2 * b], srcPoints[2 * b]) && nearlyEqual(dstPoints[2 * b + 1], srcPoints[2 * b + 1])
+      && nearlyEqual(dstPoints[2 * c], srcPoints[2 * c]) && nearlyEqual(dstPoints[2 * c + 1], srcPoints[2 * c + 1])) continue;
+    for (const v of [a, b, c]) {
+      const su = srcPoints[2 * v], sv = srcPoints[2 * v + 1], du = dstPoints[2 * v], dv = dstPoints[2 * v + 1];
+      if (su < sx0) sx0 = su; if (su > sx1) sx1 = su; if (sv < sy0) sy0 = sv; if (sv > sy1) sy1 = sv;
+      if (du < dx0) dx0 = du; if (du > dx1) dx1 = du; if (dv < dy0) dy0 = dv; if (dv > dy1) dy1 = dv;
+    }
+  }
+  if (!(sx1 >= sx0)) return null;
+  return {
+    x0: Math.max(0, Math.min(Math.floor(sx0) - READ_MARGIN, Math.floor(dx0) - WRITE_MARGIN)),
+    y0: Math.max(0, Math.min(Math.floor(sy0) - READ_MARGIN, Math.floor(dy0) - WRITE_MARGIN)),
+    x1: Math.min(width, Math.max(Math.ceil(sx1) + READ_MARGIN, Math.ceil(dx1) + WRITE_MARGIN)),
+    y1: Math.min(height, Math.max(Math.ceil(sy1) + READ_MARGIN, Math.ceil(dy1) + WRITE_MARGIN)),
+  };
 }
 
 function wordView(bytes: Uint8Array): Uint32Array | null {
@@ -98,16 +150,16 @@ function edgeCrossing(ax: number, ay: number, bx: number, by: number, y: number)
   return ax + ((y - ay) * (bx - ax)) / (by - ay);
 }
 
+/** Source positions are clamped to [minU, maxU] × [minV, maxV] (16.16, sample coordinates). */
 function warpTriangle(
-  width: number, height: number, data: Uint32Array, dst: Uint32Array,
+  width: number, data: Uint32Array, dst: Uint32Array,
   x0: number, y0: number, x1: number, y1: number, x2: number, y2: number,
   u0: number, v0: number, u1: number, v1: number, u2: number, v2: number,
+  minU: number, maxU: number, minV: number, maxV: number, height: number,
 ): void {
   const m = scratchAffine;
   if (!affineInto(m, x0, y0, x1, y1, x2, y2, u0, v0, u1, v1, u2, v2)) return;
   const ma = m[0], mb = m[1], mc = m[2], md = m[3], me = m[4], mf = m[5];
-  // Clamp so the 2×2 tap stays inside the image (fixed point, just under the last pixel).
-  const maxU = (width - 1) * 65536 - 1, maxV = (height - 1) * 65536 - 1;
   // Pixel centres (px + 0.5) inside the triangle, with a hair of overlap on shared edges so
   // neighbouring triangles leave no unpainted seam.
   const yStart = Math.max(0, Math.ceil(Math.min(y0, y1, y2) - 0.5));
@@ -131,8 +183,8 @@ function warpTriangle(
     const dsu = Math.round(ma * 65536), dsv = Math.round(md * 65536);
     let o = py * width + xStart;
     for (let px = xStart; px <= xEnd; px++, su += dsu, sv += dsv, o++) {
-      const uu = su < 0 ? 0 : su > maxU ? maxU : su;
-      const vv = sv < 0 ? 0 : sv > maxV ? maxV : sv;
+      const uu = su < minU ? minU : su > maxU ? maxU : su;
+      const vv = sv < minV ? minV : sv > maxV ? maxV : sv;
       const fu = (uu >> 8) & 255, fv = (vv >> 8) & 255;
       // Bilinear weights in 1/256 that sum to exactly 256, so a whole-pixel shift is exact.
       const w11 = (fu * fv) >> 8, w10 = fu - w11, w01 = fv - w11, w00 = 256 - fu - fv + w11;

@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { affineFromTriangles, warpTriangles } from '../../../src/engine/render/warp.js';
+import { affineFromTriangles, movedTriangleBounds, warpTriangles } from '../../../src/engine/render/warp.js';
 
 function checkerboard(width: number, height: number): { data: Uint8Array; width: number; height: number } {
   const data = new Uint8Array(width * height * 4);
@@ -78,5 +78,96 @@ describe('piecewise-affine warp on unaligned buffers', () => {
     oddDst.set(src.data);
     warpTriangles({ data: oddSrc, width: 40, height: 30 }, oddDst, pts, to, tris);
     assert.deepEqual(oddDst, aligned);
+  });
+});
+
+describe('warp reads near each triangle (readsNearTriangle) and movedTriangleBounds', () => {
+  /** A mesh over a jittered 7×7 grid in a 96×96 image, its border still. */
+  function jitteredMesh(seed: number): { src: Float32Array; dst: Float32Array; triangles: Uint32Array } {
+    let s = seed;
+    const random = () => ((s = (s * 1103515245 + 12345) >>> 0) / 2 ** 32);
+    const n = 7, step = 12, points: number[] = [], moved: number[] = [];
+    for (let j = 0; j < n; j++) {
+      for (let i = 0; i < n; i++) {
+        const x = 12 + i * step, y = 12 + j * step;
+        points.push(x, y);
+        // Only the middle of the grid moves, some vertices nearly onto a neighbour's line (slivers).
+        const inner = i > 1 && i < n - 2 && j > 1 && j < n - 2;
+        moved.push(inner ? x + (random() - 0.5) * 14 : x, inner ? y + (random() - 0.5) * 14 : y);
+      }
+    }
+    const triangles: number[] = [];
+    for (let j = 0; j < n - 1; j++) {
+      for (let i = 0; i < n - 1; i++) {
+        const a = j * n + i;
+        triangles.push(a, a + 1, a + n, a + 1, a + n + 1, a + n);
+      }
+    }
+    return { src: Float32Array.from(points), dst: Float32Array.from(moved), triangles: Uint32Array.from(triangles) };
+  }
+
+  /** `image` with every pixel outside `bounds` replaced by a colour the checkerboard never has. */
+  function garbleOutside(image: ReturnType<typeof checkerboard>, bounds: { x0: number; y0: number; x1: number; y1: number }) {
+    const garbled = { ...image, data: Uint8Array.from(image.data) };
+    for (let y = 0; y < image.height; y++) {
+      for (let x = 0; x < image.width; x++) {
+        if (x >= bounds.x0 && x < bounds.x1 && y >= bounds.y0 && y < bounds.y1) continue;
+        garbled.data.set([255, 0, 255, 255], (y * image.width + x) * 4);
+      }
+    }
+    return garbled;
+  }
+
+  test('a sliver reads only near its source triangle; without the option its edge pixels read far outside', () => {
+    const image = checkerboard(64, 72);
+    // A destination triangle 0.015 px wide whose source triangle is 25 px wide: pixel centres the
+    // rasteriser admits just beside it map ≈ 12 px beyond the source triangle.
+    const src = Float32Array.from([20, 20, 20, 60, 45, 40]);
+    const dst = Float32Array.from([30.5, 20, 30.51, 60, 30.515, 40]);
+    const tri = Uint32Array.from([0, 1, 2]);
+    const bounds = movedTriangleBounds(src, dst, tri, 64, 72)!;
+    const garbled = garbleOutside(image, bounds);
+    const render = (from: typeof image, near: boolean) => {
+      const out = Uint8Array.from(image.data);
+      warpTriangles(from, out, src, dst, tri, true, near);
+      return out;
+    };
+    assert.notDeepEqual(render(garbled, false), render(image, false), 'without the option a read lands outside the bounds');
+    assert.deepEqual(render(garbled, true), render(image, true), 'with it every read stays inside');
+  });
+
+  test('what it draws depends only on the source inside movedTriangleBounds, and it writes nothing outside them', () => {
+    const image = checkerboard(96, 96);
+    for (let seed = 1; seed <= 20; seed++) {
+      const { src, dst, triangles } = jitteredMesh(seed);
+      const bounds = movedTriangleBounds(src, dst, triangles, 96, 96)!;
+      assert.ok(bounds && bounds.x0 > 0 && bounds.x1 < 96, `seed ${seed}: the still border is outside the bounds`);
+      const garbled = garbleOutside(image, bounds);
+      const render = (from: typeof image, near: boolean) => {
+        const out = Uint8Array.from(image.data);
+        warpTriangles(from, out, src, dst, triangles, true, near);
+        return out;
+      };
+      const clean = render(image, true);
+      assert.deepEqual(render(garbled, true), clean, `seed ${seed}: reads stay inside the bounds`);
+      for (let y = 0; y < 96; y++) {
+        for (let x = 0; x < 96; x++) {
+          if (x >= bounds.x0 && x < bounds.x1 && y >= bounds.y0 && y < bounds.y1) continue;
+          const o = (y * 96 + x) * 4;
+          assert.deepEqual([...clean.subarray(o, o + 4)], [...image.data.subarray(o, o + 4)], `seed ${seed}: pixel ${x},${y} outside the bounds was written`);
+        }
+      }
+    }
+  });
+
+  test('a triangle that is not a sliver draws the same pixels either way', () => {
+    const image = checkerboard(64, 64);
+    const src = Float32Array.from([10, 10, 50, 12, 20, 55]);
+    const dst = Float32Array.from([12, 9, 51, 15, 18, 57]);
+    const tri = Uint32Array.from([0, 1, 2]);
+    const a = Uint8Array.from(image.data), b = Uint8Array.from(image.data);
+    warpTriangles(image, a, src, dst, tri, true, false);
+    warpTriangles(image, b, src, dst, tri, true, true);
+    assert.deepEqual(b, a);
   });
 });

@@ -52,8 +52,7 @@ function drawTriangles(
     const u0 = srcPoints[2 * a], v0 = srcPoints[2 * a + 1];
     const u1 = srcPoints[2 * b], v1 = srcPoints[2 * b + 1];
     const u2 = srcPoints[2 * c], v2 = srcPoints[2 * c + 1];
-    if (skipStill && nearlyEqual(x0, u0) && nearlyEqual(y0, v0) && nearlyEqual(x1, u1)
-      && nearlyEqual(y1, v1) && nearlyEqual(x2, u2) && nearlyEqual(y2, v2)) continue;
+    if (skipStill && isStill(srcPoints, dstPoints, a, b, c)) continue;
     let minU = 0, maxU = lastU, minV = 0, maxV = lastV;
     if (readsNearTriangle) {
       // Sample positions (pixel centre − ½) from a pixel before the source triangle's bounds to
@@ -83,10 +82,9 @@ export function movedTriangleBounds(
   let dx0 = Infinity, dy0 = Infinity, dx1 = -Infinity, dy1 = -Infinity;
   for (let t = 0; t < triangles.length; t += 3) {
     const a = triangles[t], b = triangles[t + 1], c = triangles[t + 2];
-    if (nearlyEqual(dstPoints[2 * a], srcPoints[2 * a]) && nearlyEqual(dstPoints[2 * a + 1], srcPoints[2 * a + 1])
-      && nearlyEqual(dstPoints[2 * b], srcPoints[2 * b]) && nearlyEqual(dstPoints[2 * b + 1], srcPoints[2 * b + 1])
-      && nearlyEqual(dstPoints[2 * c], srcPoints[2 * c]) && nearlyEqual(dstPoints[2 * c + 1], srcPoints[2 * c + 1])) continue;
-    for (const v of [a, b, c]) {
+    if (isStill(srcPoints, dstPoints, a, b, c)) continue;
+    for (let k = 0; k < 3; k++) {
+      const v = k === 0 ? a : k === 1 ? b : c;
       const su = srcPoints[2 * v], sv = srcPoints[2 * v + 1], du = dstPoints[2 * v], dv = dstPoints[2 * v + 1];
       if (su < sx0) sx0 = su; if (su > sx1) sx1 = su; if (sv < sy0) sy0 = sv; if (sv > sy1) sy1 = sv;
       if (du < dx0) dx0 = du; if (du > dx1) dx1 = du; if (dv < dy0) dy0 = dv; if (dv > dy1) dy1 = dv;
@@ -108,6 +106,13 @@ function wordView(bytes: Uint8Array): Uint32Array | null {
 
 function nearlyEqual(p: number, q: number): boolean {
   return Math.abs(p - q) < 0.02;
+}
+
+/** Whether none of the triangle's three vertices moved (it would draw the source back onto itself). */
+function isStill(srcPoints: Float32Array, dstPoints: Float32Array, a: number, b: number, c: number): boolean {
+  return nearlyEqual(dstPoints[2 * a], srcPoints[2 * a]) && nearlyEqual(dstPoints[2 * a + 1], srcPoints[2 * a + 1])
+    && nearlyEqual(dstPoints[2 * b], srcPoints[2 * b]) && nearlyEqual(dstPoints[2 * b + 1], srcPoints[2 * b + 1])
+    && nearlyEqual(dstPoints[2 * c], srcPoints[2 * c]) && nearlyEqual(dstPoints[2 * c + 1], srcPoints[2 * c + 1]);
 }
 
 /** Inverse affine map of one triangle; exported for tests. */
